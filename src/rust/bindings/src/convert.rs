@@ -1,0 +1,23 @@
+//! The one conversion point between R values and plain Rust data, in both directions.
+//! R has already checked and coerced every argument; these only unpack and pack.
+
+use crate::errors::{RError, RResult};
+use extendr_api::prelude::*;
+
+/// An optional whole number: `NULL` or `NA` mean "not given".
+pub fn optional_int(value: &Robj, what: &str) -> RResult<Option<i32>> {
+    if value.is_null() || value.is_na() {
+        return Ok(None);
+    }
+    value
+        .as_integer()
+        .or_else(|| value.as_real().filter(|x| x.fract() == 0.0).map(|x| x as i32))
+        .map(Some)
+        .ok_or_else(|| RError::argument(format!("`{what}` must be a single whole number.")))
+}
+
+/// A named list from (name, value) pairs, in order.
+pub fn named_list(pairs: Vec<(&str, Robj)>) -> RResult<Robj> {
+    let (names, values): (Vec<&str>, Vec<Robj>) = pairs.into_iter().unzip();
+    Ok(List::from_names_and_values(names, values)?.into())
+}

@@ -1,0 +1,17 @@
+//! extendr bindings of genomicsemrs: conversion, error mapping, per-call thread pools and
+//! interrupt polling. No numerics live here; they are in the R-free `gsem_core` crate.
+
+mod convert;
+mod errors;
+mod interrupt;
+mod io;
+mod sitrep;
+mod threads;
+
+use extendr_api::prelude::*;
+
+extendr_module! {
+    mod genomicsemrs;
+    use sitrep;
+    use io;
+}

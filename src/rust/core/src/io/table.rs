@@ -1,0 +1,203 @@
+use super::{open_text, IoError};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// How the fields of a line are separated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separator {
+    Tab,
+    Comma,
+    /// One or more spaces or tabs, as R's `read.table()` reads by default.
+    Whitespace,
+}
+
+impl Separator {
+    /// Guess the separator from a header line: tab if there is one, else comma, else runs
+    /// of white space.
+    pub fn detect(header: &str) -> Separator {
+        if header.contains('\t') {
+            Separator::Tab
+        } else if header.contains(',') {
+            Separator::Comma
+        } else {
+            Separator::Whitespace
+        }
+    }
+}
+
+/// One line split into fields. The line buffer and span vector are reused between lines,
+/// so reading a file allocates only when a line is longer than any before it.
+#[derive(Debug, Default)]
+pub struct Record {
+    line: String,
+    spans: Vec<(usize, usize)>,
+    line_number: u64,
+}
+
+impl Record {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Field `i` with surrounding quotes removed, or `None` past the end of the line.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.spans.get(i).map(|&(a, b)| &self.line[a..b])
+    }
+
+    /// 1-based line number in the file (the header is line 1).
+    pub fn line_number(&self) -> u64 {
+        self.line_number
+    }
+
+    fn split(&mut self, sep: Separator) {
+        self.spans.clear();
+        let bytes = self.line.as_bytes();
+        let mut end = bytes.len();
+        while end > 0 && (bytes[end - 1] == b'\n' || bytes[end - 1] == b'\r') {
+            end -= 1;
+        }
+        let is_sep = |b: u8| match sep {
+            Separator::Tab => b == b'\t',
+            Separator::Comma => b == b',',
+            Separator::Whitespace => b == b' ' || b == b'\t',
+        };
+        let collapse = sep == Separator::Whitespace;
+        let mut i = 0;
+        if collapse {
+            while i < end && is_sep(bytes[i]) {
+                i += 1;
+            }
+            if i == end {
+                return;
+            }
+        }
+        loop {
+            let (start, stop, next) = if i < end && bytes[i] == b'"' {
+                let close = bytes[i + 1..end]
+                    .iter()
+                    .position(|&b| b == b'"')
+                    .map_or(end, |p| i + 1 + p);
+                let mut next = (close + 1).min(end);
+                while next < end && !is_sep(bytes[next]) {
+                    next += 1;
+                }
+                (i + 1, close, next)
+            } else {
+                let mut j = i;
+                while j < end && !is_sep(bytes[j]) {
+                    j += 1;
+                }
+                (i, j, j)
+            };
+            self.spans.push((start, stop));
+            if next >= end {
+                break;
+            }
+            i = next + 1;
+            if collapse {
+                while i < end && is_sep(bytes[i]) {
+                    i += 1;
+                }
+                if i == end {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A streaming reader of a delimited text table with a header line.
+pub struct TableReader {
+    path: PathBuf,
+    reader: Box<dyn BufRead + Send>,
+    separator: Separator,
+    header: Vec<String>,
+    line_number: u64,
+}
+
+impl TableReader {
+    /// Open `path` (plain or gzip), read the header and detect the separator.
+    pub fn open(path: &Path) -> Result<Self, IoError> {
+        let mut reader = open_text(path)?;
+        let mut first = Record::default();
+        let read = reader
+            .read_line(&mut first.line)
+            .map_err(|e| IoError::from_std(path, 1, e))?;
+        if read == 0 || first.line.trim().is_empty() {
+            return Err(IoError::Empty { path: path.to_path_buf() });
+        }
+        let separator = Separator::detect(&first.line);
+        first.split(separator);
+        let header = (0..first.len())
+            .filter_map(|i| first.get(i).map(str::to_owned))
+            .collect();
+        Ok(TableReader { path: path.to_path_buf(), reader, separator, header, line_number: 1 })
+    }
+
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    pub fn separator(&self) -> Separator {
+        self.separator
+    }
+
+    /// Read the next non-blank line into `record`; `Ok(false)` at the end of the file.
+    pub fn next_record(&mut self, record: &mut Record) -> Result<bool, IoError> {
+        loop {
+            record.line.clear();
+            let read = self
+                .reader
+                .read_line(&mut record.line)
+                .map_err(|e| IoError::from_std(&self.path, self.line_number, e))?;
+            if read == 0 {
+                return Ok(false);
+            }
+            self.line_number += 1;
+            record.line_number = self.line_number;
+            record.split(self.separator);
+            if !record.is_empty() {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(line: &str, sep: Separator) -> Vec<String> {
+        let mut r = Record { line: line.to_owned(), ..Default::default() };
+        r.split(sep);
+        (0..r.len()).map(|i| r.get(i).unwrap().to_owned()).collect()
+    }
+
+    #[test]
+    fn separators_are_detected_from_the_header() {
+        assert_eq!(Separator::detect("SNP\tA1\tA2\n"), Separator::Tab);
+        assert_eq!(Separator::detect("SNP,A1,A2\n"), Separator::Comma);
+        assert_eq!(Separator::detect("SNP  A1 A2\n"), Separator::Whitespace);
+    }
+
+    #[test]
+    fn whitespace_runs_collapse_and_edges_are_trimmed() {
+        assert_eq!(split("  rs1   A  G \r\n", Separator::Whitespace), ["rs1", "A", "G"]);
+    }
+
+    #[test]
+    fn empty_fields_are_kept_with_explicit_separators() {
+        assert_eq!(split("rs1\t\tG\t\n", Separator::Tab), ["rs1", "", "G", ""]);
+        assert_eq!(split("rs1,,G", Separator::Comma), ["rs1", "", "G"]);
+    }
+
+    #[test]
+    fn quoted_fields_may_hold_separators() {
+        assert_eq!(split("\"rs1\",\"a,b\",3\n", Separator::Comma), ["rs1", "a,b", "3"]);
+        assert_eq!(split("\"x y\" 2", Separator::Whitespace), ["x y", "2"]);
+    }
+}

@@ -1,0 +1,12 @@
+//! R-free core of genomicsemrs: all numerics and file reading live here so that
+//! `cargo test` exercises them without an R installation.
+//!
+//! Every subsystem has its own error enum; each implements [`error::Classed`] so the
+//! binding layer can turn it into a classed R condition without knowing its details.
+
+pub mod error;
+pub mod io;
+pub mod parallel;
+
+/// Version of the core crate, reported by `genomicsemrs_sitrep()`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,4 @@
+library(testthat)
+library(genomicsemrs)
+
+test_check("genomicsemrs")

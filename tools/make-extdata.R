@@ -1,0 +1,60 @@
+# Build inst/extdata from the shared reference set (../shared/reference/genomicsem/data):
+# every third SNP of the HapMap3 list, with every raw GWAS row for those SNPs plus every row
+# whose SNP is not on the list at all (the unknown-rsID bad rows), so that the example keeps the
+# reference set's formats and deliberate problems. Lines are copied verbatim. Deterministic.
+# Usage: Rscript tools/make-extdata.R [reference data folder]
+args <- commandArgs(trailingOnly = TRUE)
+src <- if (length(args)) args[[1]] else "../shared/reference/genomicsem/data"
+dst <- "inst/extdata"
+stopifnot(dir.exists(src))
+
+read_lines <- function(path) {
+  con <- if (grepl("\\.gz$", path)) gzfile(path) else file(path)
+  on.exit(close(con))
+  readLines(con)
+}
+write_gz <- function(lines, path) {
+  con <- gzfile(path, "w", compression = 9)
+  writeLines(lines, con)
+  close(con)
+}
+first_field <- function(lines, column) {
+  vapply(strsplit(lines, "[ \t]+"), function(f) if (length(f) >= column) f[[column]] else "", "")
+}
+
+hm3 <- read_lines(file.path(src, "w_hm3.snplist"))
+all_snps <- first_field(hm3[-1], 1)
+keep_snps <- all_snps[seq(1, length(all_snps), by = 3)]
+dir.create(dst, showWarnings = FALSE, recursive = TRUE)
+writeLines(c(hm3[1], hm3[-1][all_snps %in% keep_snps]), file.path(dst, "w_hm3.snplist"))
+
+ref <- read_lines(file.path(src, "reference.1000G.maf.0.005.txt"))
+ref_snps <- first_field(ref[-1], 1)
+write_gz(c(ref[1], ref[-1][ref_snps %in% keep_snps]),
+         file.path(dst, "reference.1000G.maf.0.005.txt.gz"))
+
+dir.create(file.path(dst, "gwas"), showWarnings = FALSE)
+for (f in list.files(file.path(src, "gwas"))) {
+  lines <- read_lines(file.path(src, "gwas", f))
+  header <- strsplit(lines[1], "[ \t]+")[[1]]
+  snp_col <- which(toupper(header) %in% c("SNP", "RSID", "MARKERNAME", "ID"))[1]
+  snps <- first_field(lines[-1], snp_col)
+  kept <- lines[-1][snps %in% keep_snps | !(snps %in% all_snps)]
+  out <- file.path(dst, "gwas", sub("\\.gz$", "", f))
+  # All compressed to keep the package small; the formats inside (tab or space separated,
+  # differing column names) are the reference set's.
+  write_gz(c(lines[1], kept), paste0(out, ".gz"))
+}
+
+dir.create(file.path(dst, "eur_ld_chr"), showWarnings = FALSE)
+for (chr in 1:22) {
+  ld <- read_lines(file.path(src, "eur_ld_chr", paste0(chr, ".l2.ldscore.gz")))
+  snps <- first_field(ld[-1], 2)
+  write_gz(c(ld[1], ld[-1][snps %in% keep_snps]),
+           file.path(dst, "eur_ld_chr", paste0(chr, ".l2.ldscore.gz")))
+  for (m in c(".l2.M_5_50", ".l2.M")) {
+    from <- file.path(src, "eur_ld_chr", paste0(chr, m))
+    if (file.exists(from)) file.copy(from, file.path(dst, "eur_ld_chr"), overwrite = TRUE)
+  }
+}
+cat("SNPs kept:", length(keep_snps), "\n")
