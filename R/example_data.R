@@ -5,7 +5,7 @@
 #' each, with deliberate bad rows), the matching LD-score folder, the HapMap3 SNP list and the
 #' reference MAF file. See `system.file("extdata", "README.md", package = "genomicsemrs")`.
 #'
-#' @param path A file or folder inside `inst/extdata`; `NULL` lists what is there.
+#' @param path Files or folders inside `inst/extdata`; `NULL` lists what is there.
 #' @return The full path (or, with `path = NULL`, the names of the files and folders).
 #' @export
 #' @examples
@@ -15,8 +15,8 @@ genomicsemrs_example <- function(path = NULL) {
   root <- system.file("extdata", package = "genomicsemrs", mustWork = TRUE)
   if (is.null(path)) return(list.files(root))
   full <- file.path(root, path)
-  if (!file.exists(full)) {
-    gsem_abort(paste0("There is no example file '", path, "'. Available: ",
+  if (!all(file.exists(full))) {
+    gsem_abort(paste0("There is no example file '", path[!file.exists(full)][1], "'. Available: ",
                       paste(list.files(root), collapse = ", "), "."))
   }
   full

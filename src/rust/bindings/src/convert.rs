@@ -21,3 +21,8 @@ pub fn named_list(pairs: Vec<(&str, Robj)>) -> RResult<Robj> {
     let (names, values): (Vec<&str>, Vec<Robj>) = pairs.into_iter().unzip();
     Ok(List::from_names_and_values(names, values)?.into())
 }
+
+/// A logical vector as booleans (NA counts as FALSE; R has already rejected NA).
+pub fn flags(values: &Logicals) -> Vec<bool> {
+    values.iter().map(|v| v.is_true()).collect()
+}

@@ -5,7 +5,9 @@ mod convert;
 mod errors;
 mod interrupt;
 mod io;
+mod munge;
 mod sitrep;
+mod sumstats;
 mod threads;
 
 use extendr_api::prelude::*;
@@ -14,4 +16,6 @@ extendr_module! {
     mod genomicsemrs;
     use sitrep;
     use io;
+    use munge;
+    use sumstats;
 }

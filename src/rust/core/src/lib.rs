@@ -4,9 +4,12 @@
 //! Every subsystem has its own error enum; each implements [`error::Classed`] so the
 //! binding layer can turn it into a classed R condition without knowing its details.
 
+pub mod collections;
 pub mod error;
 pub mod io;
+pub mod munge;
 pub mod parallel;
+pub mod rmath;
 
 /// Version of the core crate, reported by `genomicsemrs_sitrep()`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

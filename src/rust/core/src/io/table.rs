@@ -66,6 +66,10 @@ impl Record {
             Separator::Whitespace => b == b' ' || b == b'\t',
         };
         let collapse = sep == Separator::Whitespace;
+        if !collapse && !bytes[..end].contains(&b'"') {
+            self.split_plain(end, if sep == Separator::Tab { b'\t' } else { b',' });
+            return;
+        }
         let mut i = 0;
         if collapse {
             while i < end && is_sep(bytes[i]) {
@@ -93,6 +97,7 @@ impl Record {
                 }
                 (i, j, j)
             };
+            let (start, stop) = if collapse { (start, stop) } else { trim_spaces(bytes, start, stop) };
             self.spans.push((start, stop));
             if next >= end {
                 break;
@@ -108,6 +113,33 @@ impl Record {
             }
         }
     }
+}
+
+impl Record {
+    /// The common case: an explicit separator and no quotes anywhere on the line.
+    fn split_plain(&mut self, end: usize, sep: u8) {
+        let bytes = self.line.as_bytes();
+        let mut start = 0;
+        loop {
+            let stop = bytes[start..end].iter().position(|&b| b == sep).map_or(end, |p| start + p);
+            self.spans.push(trim_spaces(bytes, start, stop));
+            if stop >= end {
+                break;
+            }
+            start = stop + 1;
+        }
+    }
+}
+
+/// Narrow `start..stop` to exclude surrounding spaces: R reads `" 1.5"` as a number.
+fn trim_spaces(bytes: &[u8], mut start: usize, mut stop: usize) -> (usize, usize) {
+    while start < stop && bytes[start] == b' ' {
+        start += 1;
+    }
+    while stop > start && bytes[stop - 1] == b' ' {
+        stop -= 1;
+    }
+    (start, stop)
 }
 
 /// A streaming reader of a delimited text table with a header line.
@@ -193,6 +225,7 @@ mod tests {
     fn empty_fields_are_kept_with_explicit_separators() {
         assert_eq!(split("rs1\t\tG\t\n", Separator::Tab), ["rs1", "", "G", ""]);
         assert_eq!(split("rs1,,G", Separator::Comma), ["rs1", "", "G"]);
+        assert_eq!(split("rs1\t 1.5 \tG", Separator::Tab), ["rs1", "1.5", "G"]);
     }
 
     #[test]

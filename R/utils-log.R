@@ -1,0 +1,58 @@
+# GenomicSEM-style log files: every message goes to the log file and, unless marked quiet, to
+# the console (set options(genomicsemrs.verbose = FALSE) to silence the console).
+
+log_open <- function(path) {
+  con <- file(path, open = "wt")
+  structure(list(con = con, path = path), class = "genomicsemrs_log")
+}
+
+log_write <- function(log, ..., print = TRUE) {
+  msg <- paste0(..., "\n")
+  if (print && isTRUE(getOption("genomicsemrs.verbose", TRUE))) cat(msg)
+  cat(msg, file = log$con, append = TRUE)
+}
+
+# Messages prepared by Rust: list(messages, printed, warnings).
+log_replay <- function(log, rust_log, call) {
+  for (i in seq_along(rust_log$messages)) {
+    msg <- rust_log$messages[[i]]
+    if (rust_log$printed[[i]] && isTRUE(getOption("genomicsemrs.verbose", TRUE))) cat(msg)
+    cat(msg, file = log$con, append = TRUE)
+  }
+  for (w in rust_log$warnings) gsem_warn(w, class = "qc", call = call)
+}
+
+log_close <- function(log) {
+  flush(log$con)
+  close(log$con)
+}
+
+# "<m> minutes and <s> seconds", as GenomicSEM logs durations.
+log_duration <- function(begin, end) {
+  total <- difftime(time1 = end, time2 = begin, units = "sec")
+  mins <- floor(floor(total) / 60)
+  secs <- total - mins * 60
+  paste0(mins, " minutes and ", secs, " seconds")
+}
+
+# A log file name from trait names, shortened as GenomicSEM does.
+log_stem <- function(trait.names, log.name = NULL) {
+  if (!is.null(log.name)) return(log.name)
+  stem <- paste(trait.names, collapse = "_")
+  if (nchar(stem) > 200) stem <- substr(stem, 1, 100)
+  stem
+}
+
+# Warn about values that were not numbers (GenomicSEM would have stopped or misread them).
+warn_malformed <- function(report, file, call) {
+  if (length(report$malformed_columns)) {
+    gsem_warn(paste0("In '", file, "', ", paste0(report$malformed_counts, " value(s) of column ",
+                     report$malformed_columns, collapse = " and "),
+                     " are not numbers; they were treated as missing."),
+              class = "malformed", call = call)
+  }
+  if (report$overlong_rows > 0) {
+    gsem_warn(paste0(report$overlong_rows, " row(s) of '", file, "' have more fields than its ",
+                     "header; the extra fields were ignored."), class = "malformed", call = call)
+  }
+}

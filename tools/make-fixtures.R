@@ -1,0 +1,29 @@
+# Build the parity fixtures in tests/testthat/fixtures from the original GenomicSEM's outputs
+# (the goldens in ../shared/reference/genomicsem/out), restricted to every eighth SNP of the
+# bundled example data, so that the always-on tests compare against the original's numbers.
+# Nothing here is computed by genomicsemrs. Usage: Rscript tools/make-fixtures.R [golden dir]
+args <- commandArgs(trailingOnly = TRUE)
+out_dir <- if (length(args)) args[[1]] else "../shared/reference/genomicsem/out"
+stopifnot(dir.exists(out_dir))
+dst <- "tests/testthat/fixtures"
+dir.create(dst, showWarnings = FALSE, recursive = TRUE)
+
+example_snps <- read.table("inst/extdata/w_hm3.snplist", header = TRUE)$SNP
+keep <- example_snps[seq(1, length(example_snps), by = 8)]
+
+munged <- do.call(rbind, lapply(paste0("T", 1:5), function(trait) {
+  x <- read.delim(file.path(out_dir, "munged", paste0(trait, ".sumstats.gz")),
+                  colClasses = "character")
+  cbind(trait = trait, x[x$SNP %in% keep, ])
+}))
+con <- gzfile(file.path(dst, "munge_golden_subset.tsv.gz"), "w")
+write.table(munged, con, sep = "\t", quote = FALSE, row.names = FALSE)
+close(con)
+
+ss <- readRDS(file.path(out_dir, "sumstats.rds"))
+ss <- ss[ss$SNP %in% keep, ]
+con <- gzfile(file.path(dst, "sumstats_golden_subset.tsv.gz"), "w")
+ss[] <- lapply(ss, function(x) if (is.double(x)) sprintf("%.17g", x) else x)
+write.table(ss, con, sep = "\t", quote = FALSE, row.names = FALSE)
+close(con)
+cat("munge rows:", nrow(munged), " sumstats rows:", nrow(ss), "\n")
