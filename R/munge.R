@@ -21,6 +21,8 @@
 #'   trait to `.sumstats.gz`).
 #' * A missing required column (P, A1, A2, effect) is an error naming the file and its
 #'   columns; GenomicSEM failed later with an unrelated message.
+#' * Files are processed in parallel whenever more than one thread is available (see `cores`);
+#'   `parallel` only decides whether each file gets its own log file, as in GenomicSEM.
 #' * Everything else, including the quirks (rows with a missing INFO value written as `NA`
 #'   lines when there is no MAF column, every duplicated SNP row kept, REF/ALT read as A1/A2),
 #'   is reproduced.
@@ -36,9 +38,10 @@
 #' @param log.name Stem of the log file name (default: the trait names joined by `_`).
 #' @param column.names Named list mapping `SNP`, `A1`, `A2`, `effect`, `INFO`, `P`, `N`, `MAF`
 #'   or `Z` to the name of a column in the files.
-#' @param parallel Process files in parallel; each file then gets its own log file.
-#' @param cores Threads to use with `parallel = TRUE` (default: one per file, at most the
-#'   thread setting described in [genomicsemrs_sitrep()]).
+#' @param parallel Write one log file per input file, as GenomicSEM's parallel mode does.
+#'   Files are read in parallel either way.
+#' @param cores Threads to use, at most one per file (default: the setting described in
+#'   [genomicsemrs_sitrep()]).
 #' @param overwrite Overwrite existing output files.
 #' @return `NULL`, invisibly. The results are the files written.
 #' @export
@@ -74,7 +77,7 @@ munge <- function(files, hm3, trait.names = NULL, N = NULL, info.filter = .9, ma
     gsem_abort(paste0("Output file(s) ", paste(outputs[file.exists(outputs)], collapse = ", "),
                       " exist and `overwrite = FALSE`."), class = "io", call = call)
   }
-  threads <- if (parallel) min(length(files), resolve_cores(cores, call = call), na.rm = TRUE) else 1L
+  threads <- min(length(files), resolve_cores(cores, call = call), na.rm = TRUE)
 
   log <- log_open(paste0(log_stem(trait.names, log.name), "_munge.log"))
   on.exit(log_close(log), add = TRUE)

@@ -84,7 +84,7 @@ sumstats <- function(files, ref, trait.names = NULL, se.logit, OLS = NULL, linpr
   for (arg in c("keep.indel", "parallel", "ambig", "direct.filter")) check_flag(get(arg), arg, call = call)
   betas_given <- is.character(betas) & !is.na(betas) & betas != "FALSE"
   suffix <- if (is.null(trait.names)) seq_len(k) else trait.names
-  threads <- resolve_cores(cores, call = call)
+  threads <- min(k, resolve_cores(cores, call = call), na.rm = TRUE)
 
   stem <- gsub("/", "", paste(trait.names, collapse = "_"), fixed = TRUE)
   if (utils::object.size(stem) > 200) stem <- substr(stem, 1, 100)

@@ -130,20 +130,24 @@ fn direction_ok(direction: Option<&str>) -> bool {
 }
 
 /// dplyr's `inner_join(ref, file, by = "SNP")`: reference order, every matching file row.
+/// Repeated ids were removed from the file before, so each id has at most one file row.
 fn join_reference(raw: &RawGwas, reference: &Reference, keep: impl Fn(usize) -> bool) -> Vec<Row> {
-    let mut by_snp: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::with_capacity(raw.len());
+    let mut by_snp: std::collections::HashMap<&str, usize, crate::collections::FxBuild> =
+        std::collections::HashMap::with_capacity_and_hasher(raw.len(), Default::default());
     for file in (0..raw.len()).filter(|&f| keep(f)) {
-        by_snp.entry(raw.snp.get(file)).or_default().push(file);
+        by_snp.insert(raw.snp.get(file), file);
     }
-    let mut rows = Vec::with_capacity(by_snp.len());
-    for reference_row in 0..reference.len() {
-        if let Some(files) = by_snp.get(reference.snp_id(reference_row)) {
-            for &file in files {
-                rows.push(Row { file, reference: reference_row, effect: raw.effect[file], se: raw.se.get(file).copied().unwrap_or(f64::NAN), var_snp: f64::NAN });
-            }
-        }
-    }
-    rows
+    (0..reference.len())
+        .filter_map(|reference_row| {
+            by_snp.get(reference.snp_id(reference_row)).map(|&file| Row {
+                file,
+                reference: reference_row,
+                effect: raw.effect[file],
+                se: raw.se.get(file).copied().unwrap_or(f64::NAN),
+                var_snp: f64::NAN,
+            })
+        })
+        .collect()
 }
 
 pub(super) fn drop_logged(rows: &mut Vec<Row>, log: &mut Log, remove: impl Fn(&Row) -> bool, message: impl Fn(usize) -> String) {

@@ -6,6 +6,7 @@ use super::reference::Reference;
 use super::sumstats_file::{sumstats_file, SumstatsOptions, TraitOutput};
 use crate::parallel::CancelToken;
 use rayon::prelude::*;
+use crate::collections::FxBuild;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -49,35 +50,50 @@ pub fn sumstats_traits(jobs: &[SumstatsJob], reference: &Reference, ref_label: &
 /// Join the traits' outputs onto the reference by SNP id, keeping reference order and, for
 /// repeated ids, every combination in order (what successive inner joins produce).
 pub fn join_traits(reference: Reference, traits: &[TraitOutput]) -> SumstatsTable {
-    let maps: Vec<HashMap<&str, Vec<(f64, f64)>>> = traits
+    // Per trait: SNP id -> its first output row, and a chain to further rows with that id
+    // (there are several only when the reference repeats an id).
+    let indexes: Vec<(HashMap<&str, usize, FxBuild>, Vec<usize>)> = traits
         .iter()
         .map(|t| {
-            let mut map: HashMap<&str, Vec<(f64, f64)>> = HashMap::with_capacity(t.rows.len());
-            for &(row, beta, se) in &t.rows {
-                map.entry(reference.snp_id(row)).or_default().push((beta, se));
+            let mut first: HashMap<&str, usize, FxBuild> = HashMap::with_capacity_and_hasher(t.rows.len(), FxBuild::default());
+            let mut next = vec![NONE; t.rows.len()];
+            for (i, &(row, _, _)) in t.rows.iter().enumerate().rev() {
+                if let Some(previous) = first.insert(reference.snp_id(row), i) {
+                    next[i] = previous;
+                }
             }
-            map
+            (first, next)
         })
         .collect();
     let k = traits.len();
     let (mut rows, mut beta, mut se) = (Vec::new(), vec![Vec::new(); k], vec![Vec::new(); k]);
+    let mut matches: Vec<Vec<usize>> = vec![Vec::new(); k];
     for row in 0..reference.len() {
         let snp = reference.snp_id(row);
-        let matches: Option<Vec<&Vec<(f64, f64)>>> = maps.iter().map(|m| m.get(snp)).collect();
-        let Some(matches) = matches else { continue };
+        let mut complete = true;
+        for (t, (first, next)) in indexes.iter().enumerate() {
+            matches[t].clear();
+            let mut i = first.get(snp).copied().unwrap_or(NONE);
+            while i != NONE {
+                matches[t].push(i);
+                i = next[i];
+            }
+            complete &= !matches[t].is_empty();
+        }
+        if !complete {
+            continue;
+        }
         // Odometer over the matches of each trait (almost always one each).
         let mut pick = vec![0usize; k];
         loop {
             rows.push(row);
             for t in 0..k {
-                beta[t].push(matches[t][pick[t]].0);
-                se[t].push(matches[t][pick[t]].1);
+                let (_, b, s) = traits[t].rows[matches[t][pick[t]]];
+                beta[t].push(b);
+                se[t].push(s);
             }
             let mut t = k;
-            loop {
-                if t == 0 {
-                    break;
-                }
+            while t > 0 {
                 t -= 1;
                 pick[t] += 1;
                 if pick[t] < matches[t].len() {
@@ -92,3 +108,5 @@ pub fn join_traits(reference: Reference, traits: &[TraitOutput]) -> SumstatsTabl
     }
     SumstatsTable { reference, rows, beta, se }
 }
+
+const NONE: usize = usize::MAX;
