@@ -35,7 +35,9 @@ impl StrColumn {
     }
 }
 
-/// FxHash (as in rustc): a fast, non-cryptographic hash for short keys such as SNP ids.
+/// A fast, non-cryptographic hash for short keys such as SNP ids: FxHash's word mixing
+/// followed by a full avalanche (murmur3's finaliser), without which ids that differ only in
+/// their last digits crowd into few hash-table groups.
 #[derive(Default, Clone, Copy)]
 pub struct FxHasher(u64);
 
@@ -51,7 +53,12 @@ impl Hasher for FxHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 

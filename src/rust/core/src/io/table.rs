@@ -32,6 +32,7 @@ pub struct Record {
     line: String,
     spans: Vec<(usize, usize)>,
     line_number: u64,
+    separator: Option<Separator>,
 }
 
 impl Record {
@@ -51,6 +52,69 @@ impl Record {
     /// 1-based line number in the file (the header is line 1).
     pub fn line_number(&self) -> u64 {
         self.line_number
+    }
+
+    /// Field `i` of a line read by [`TableReader::next_unsplit`], found without splitting the
+    /// whole line. `None` when the line has quotes (split it instead) or fewer fields.
+    pub fn peek(&self, i: usize) -> Option<&str> {
+        self.peek_range(i).map(|(a, b)| &self.line[a..b])
+    }
+
+    /// Byte range of field `i` as [`Record::peek`] finds it; use [`Record::text`] to read it.
+    pub fn peek_range(&self, i: usize) -> Option<(usize, usize)> {
+        let bytes = self.line.as_bytes();
+        let mut end = bytes.len();
+        while end > 0 && (bytes[end - 1] == b'\n' || bytes[end - 1] == b'\r') {
+            end -= 1;
+        }
+        let whitespace = self.separator? == Separator::Whitespace;
+        let sep = if self.separator? == Separator::Tab { b'\t' } else { b',' };
+        let is_sep = |b: u8| if whitespace { b == b' ' || b == b'\t' } else { b == sep };
+        // Scan only as far as field i; give up on quotes (a full split handles them).
+        let mut pos = 0;
+        let mut field = 0;
+        loop {
+            if whitespace {
+                while pos < end && is_sep(bytes[pos]) {
+                    pos += 1;
+                }
+                if pos == end {
+                    return None;
+                }
+            }
+            let start = pos;
+            while pos < end && !is_sep(bytes[pos]) {
+                if bytes[pos] == b'"' {
+                    return None;
+                }
+                pos += 1;
+            }
+            if field == i {
+                return Some(if whitespace { (start, pos) } else { trim_spaces(bytes, start, pos) });
+            }
+            if pos >= end {
+                return None;
+            }
+            pos += 1;
+            field += 1;
+        }
+    }
+
+    /// The text at a byte range of the line (from [`Record::peek_range`] or a split).
+    pub fn text(&self, (start, stop): (usize, usize)) -> &str {
+        self.line.get(start..stop).unwrap_or("")
+    }
+
+    /// Byte range of field `i` after a split.
+    pub fn range(&self, i: usize) -> Option<(usize, usize)> {
+        self.spans.get(i).copied()
+    }
+
+    /// Split a line read by [`TableReader::next_unsplit`] into fields.
+    pub fn split_fields(&mut self) {
+        if let Some(sep) = self.separator {
+            self.split(sep);
+        }
     }
 
     fn split(&mut self, sep: Separator) {
@@ -180,6 +244,18 @@ impl TableReader {
 
     /// Read the next non-blank line into `record`; `Ok(false)` at the end of the file.
     pub fn next_record(&mut self, record: &mut Record) -> Result<bool, IoError> {
+        let more = self.next_unsplit(record)?;
+        if more {
+            record.split(self.separator);
+        }
+        Ok(more)
+    }
+
+    /// Read the next non-blank line without splitting it: use [`Record::peek`] to look at one
+    /// field and [`Record::split_fields`] for all of them. Rows a caller skips cost no split.
+    pub fn next_unsplit(&mut self, record: &mut Record) -> Result<bool, IoError> {
+        record.spans.clear();
+        record.separator = Some(self.separator);
         loop {
             record.line.clear();
             let read = self
@@ -191,8 +267,7 @@ impl TableReader {
             }
             self.line_number += 1;
             record.line_number = self.line_number;
-            record.split(self.separator);
-            if !record.is_empty() {
+            if !record.line.trim().is_empty() {
                 return Ok(true);
             }
         }
@@ -226,6 +301,19 @@ mod tests {
         assert_eq!(split("rs1\t\tG\t\n", Separator::Tab), ["rs1", "", "G", ""]);
         assert_eq!(split("rs1,,G", Separator::Comma), ["rs1", "", "G"]);
         assert_eq!(split("rs1\t 1.5 \tG", Separator::Tab), ["rs1", "1.5", "G"]);
+    }
+
+    #[test]
+    fn peeking_finds_the_field_a_split_finds() {
+        for (line, sep) in [("rs1\t 2 \t3\n", Separator::Tab), ("  rs1  2 3 ", Separator::Whitespace), ("rs1,2,3", Separator::Comma)] {
+            let mut r = Record { line: line.to_owned(), separator: Some(sep), ..Default::default() };
+            let peeked: Vec<Option<String>> = (0..4).map(|i| r.peek(i).map(str::to_owned)).collect();
+            r.split_fields();
+            let split: Vec<Option<String>> = (0..4).map(|i| r.get(i).map(str::to_owned)).collect();
+            assert_eq!(peeked, split, "{line:?}");
+        }
+        let quoted = Record { line: "\"a\",b".to_owned(), separator: Some(Separator::Comma), ..Default::default() };
+        assert_eq!(quoted.peek(0), None);
     }
 
     #[test]

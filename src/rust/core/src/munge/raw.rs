@@ -124,19 +124,29 @@ pub fn read_raw(
     let mut malformed = vec![0usize; Field::ALL.len()];
     let mut record = Record::default();
     let width = header.len();
-    while reader.next_record(&mut record)? {
+    while reader.next_unsplit(&mut record)? {
         raw.rows_in_file += 1;
         if raw.rows_in_file % 65_536 == 0 {
             cancel.check()?;
         }
-        raw.overlong_rows += usize::from(record.len() > width);
-        let snp = record.get(snp_col).unwrap_or("");
+        // Most rows of a large file are not in the reference: look at the SNP id (and the
+        // direction) without splitting the line, and split only the rows kept.
+        let snp_range = match record.peek_range(snp_col) {
+            Some(range) => range,
+            None => {
+                record.split_fields();
+                record.range(snp_col).unwrap_or((0, 0))
+            }
+        };
+        let snp = record.text(snp_range);
         if let Some(observe) = observe.as_mut() {
-            observe(snp, direction_col.and_then(|c| record.get(c)).and_then(text_value));
+            observe(snp, direction_col.and_then(|c| field_of(&record, c)).and_then(text_value));
         }
         if !(spec.keep_snp)(snp) {
             continue;
         }
+        record.split_fields();
+        raw.overlong_rows += usize::from(record.len() > width);
         layout.push_row(&record, &mut raw, &mut malformed);
     }
     raw.malformed = Field::ALL
@@ -211,6 +221,11 @@ impl Layout {
 
 fn text_value(text: &str) -> Option<&str> {
     (!super::values::is_missing(text)).then_some(text)
+}
+
+/// Field `col` of a line, whether or not it has been split.
+fn field_of(record: &Record, col: usize) -> Option<&str> {
+    record.peek(col).or_else(|| record.get(col))
 }
 
 /// Whether R's `type.convert()` would read this as an integer.
