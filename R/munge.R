@@ -97,26 +97,19 @@ munge <- function(files, hm3, trait.names = NULL, N = NULL, info.filter = .9, ma
     names(column_names) %||% character(), unname(column_names), threads
   ), call = call)
   log_write(log, "All files loaded into R!")
-  for (i in seq_along(reports)) {
-    report <- reports[[i]]
-    file_log <- if (parallel) log_open(paste0(traits[i], "_munge.log")) else log
-    if (!parallel) log_write(log, "\n\n", print = FALSE)
-    if (!isTRUE(report$ok)) {
-      if (parallel) log_close(file_log)
-      gsem_abort(report$message, class = report$class, call = call)
+  replay_file_reports(
+    reports, log, if (parallel) paste0(traits, "_munge.log"), files, call,
+    after = function(i, report, file_log) {
+      if (report$repeated_snps > 0) {
+        gsem_warn(paste0(report$repeated_snps, " SNP id(s) appear more than once in ", outputs[i],
+                         " because '", files[i], "' repeats them; they are kept, as GenomicSEM ",
+                         "keeps them (remove duplicates from the input to avoid this)."),
+                  class = "duplicates", call = call)
+      }
+      log_write(file_log, "I am done munging file: ", files[i])
+      log_write(file_log, "The file is saved as ", outputs[i], " in the current working directory.")
     }
-    log_replay(file_log, report$log, call)
-    warn_malformed(report, files[i], call)
-    if (report$repeated_snps > 0) {
-      gsem_warn(paste0(report$repeated_snps, " SNP id(s) appear more than once in ", outputs[i],
-                       " because '", files[i], "' repeats them; they are kept, as GenomicSEM ",
-                       "keeps them (remove duplicates from the input to avoid this)."),
-                class = "duplicates", call = call)
-    }
-    log_write(file_log, "I am done munging file: ", files[i])
-    log_write(file_log, "The file is saved as ", outputs[i], " in the current working directory.")
-    if (parallel) log_close(file_log)
-  }
+  )
   end <- Sys.time()
   log_write(log, "     ")
   log_write(log, "Munging was completed at ", end)

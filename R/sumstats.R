@@ -102,18 +102,7 @@ sumstats <- function(files, ref, trait.names = NULL, se.logit, OLS = NULL, linpr
     as.double(info.filter), as.double(maf.filter), keep.indel, ambig, direct.filter, threads
   ), call = call)
   log_write(log, "All files loaded into R!")
-  for (i in seq_along(result$reports)) {
-    report <- result$reports[[i]]
-    file_log <- if (parallel) log_open(paste0(suffix[i], "_sumstats.log")) else log
-    if (!parallel) log_write(log, "\n\n", print = FALSE)
-    if (!isTRUE(report$ok)) {
-      if (parallel) log_close(file_log)
-      gsem_abort(report$message, class = report$class, call = call)
-    }
-    log_replay(file_log, report$log, call)
-    warn_malformed(report, files[i], call)
-    if (parallel) log_close(file_log)
-  }
+  replay_file_reports(result$reports, log, if (parallel) paste0(suffix, "_sumstats.log"), files, call)
   out <- as.data.frame(result$columns, col.names = result$header, stringsAsFactors = FALSE,
                        check.names = FALSE)
   out[] <- lapply(out, utils::type.convert, as.is = TRUE)

@@ -56,3 +56,21 @@ warn_malformed <- function(report, file, call) {
                      "header; the extra fields were ignored."), class = "malformed", call = call)
   }
 }
+
+# Write each file's report (from Rust) to the main log, or to its own log file in parallel
+# mode, raise the first file's error, and run `after(i, report, file_log)` for extra lines.
+replay_file_reports <- function(reports, log, per_file_logs, files, call, after = NULL) {
+  for (i in seq_along(reports)) {
+    report <- reports[[i]]
+    file_log <- if (is.null(per_file_logs)) log else log_open(per_file_logs[i])
+    if (is.null(per_file_logs)) log_write(log, "\n\n", print = FALSE)
+    if (!isTRUE(report$ok)) {
+      if (!is.null(per_file_logs)) log_close(file_log)
+      gsem_abort(report$message, class = report$class, call = call)
+    }
+    log_replay(file_log, report$log, call)
+    warn_malformed(report, files[i], call)
+    if (!is.null(after)) after(i, report, file_log)
+    if (!is.null(per_file_logs)) log_close(file_log)
+  }
+}

@@ -12,7 +12,10 @@ fn main() {
         .map(|s| s.trim().to_owned())
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=GENOMICSEMRS_RUSTC_VERSION={version}");
-    println!("cargo:rustc-env=GENOMICSEMRS_EXTENDR_VERSION={}", locked_version("extendr-api"));
+    println!(
+        "cargo:rustc-env=GENOMICSEMRS_EXTENDR_VERSION={}",
+        locked_version("extendr-api")
+    );
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../Cargo.lock");
 }
@@ -24,7 +27,10 @@ fn locked_version(package: &str) -> String {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == needle {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
                 return v.trim_matches('"').to_owned();
             }
         }

@@ -11,7 +11,12 @@ pub fn optional_int(value: &Robj, what: &str) -> RResult<Option<i32>> {
     }
     value
         .as_integer()
-        .or_else(|| value.as_real().filter(|x| x.fract() == 0.0).map(|x| x as i32))
+        .or_else(|| {
+            value
+                .as_real()
+                .filter(|x| x.fract() == 0.0)
+                .map(|x| x as i32)
+        })
         .map(Some)
         .ok_or_else(|| RError::argument(format!("`{what}` must be a single whole number.")))
 }

@@ -19,7 +19,10 @@ pub type RResult<T> = std::result::Result<T, RError>;
 
 impl RError {
     pub fn new(class: &str, message: impl Into<String>) -> Self {
-        RError { class: class.to_owned(), message: message.into() }
+        RError {
+            class: class.to_owned(),
+            message: message.into(),
+        }
     }
 
     /// Invalid arguments detected in the bindings themselves.

@@ -32,7 +32,10 @@ fn interrupt_pending() -> bool {
 }
 
 fn interrupted_error() -> RError {
-    RError::new("interrupted", "Interrupted by the user; no results were returned.")
+    RError::new(
+        "interrupted",
+        "Interrupted by the user; no results were returned.",
+    )
 }
 
 /// Run `job` on a fresh pool of `threads` threads, polling for interrupts meanwhile.

@@ -22,7 +22,9 @@ fn read_delim(path: &str, max_rows: f64) -> RResult<Robj> {
     let mut record = Record::default();
     let mut rows = 0usize;
     let mut overlong = 0usize;
-    while (max_rows < 0.0 || (rows as f64) < max_rows) && reader.next_record(&mut record).map_err(core_error)? {
+    while (max_rows < 0.0 || (rows as f64) < max_rows)
+        && reader.next_record(&mut record).map_err(core_error)?
+    {
         for (i, column) in columns.iter_mut().enumerate() {
             column.push(record.get(i).map(str::to_owned));
         }
@@ -36,7 +38,9 @@ fn read_delim(path: &str, max_rows: f64) -> RResult<Robj> {
     };
     let columns: Vec<Robj> = columns
         .into_iter()
-        .map(|c| Strings::from_values(c.into_iter().map(|v| v.map_or(Rstr::na(), Rstr::from))).into())
+        .map(|c| {
+            Strings::from_values(c.into_iter().map(|v| v.map_or(Rstr::na(), Rstr::from))).into()
+        })
         .collect();
     named_list(vec![
         ("header", header.into()),

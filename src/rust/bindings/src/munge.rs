@@ -40,8 +40,10 @@ fn rs_munge_files(
                 },
             })
             .collect();
-        let reports = interrupt::run(threads, |cancel| munge_all(&jobs, Path::new(hm3), hm3_label, cancel))?
-            .map_err(core_error)?;
+        let reports = interrupt::run(threads, |cancel| {
+            munge_all(&jobs, Path::new(hm3), hm3_label, cancel)
+        })?
+        .map_err(core_error)?;
         let items: Vec<Robj> = reports
             .into_iter()
             .map(|r| match r {
@@ -75,8 +77,11 @@ pub fn log_to_r(log: &Log) -> RResult<Robj> {
 }
 
 fn report_to_r(report: MungeReport) -> RResult<Robj> {
-    let (columns, counts): (Vec<String>, Vec<f64>) =
-        report.malformed.into_iter().map(|(c, n)| (c, n as f64)).unzip();
+    let (columns, counts): (Vec<String>, Vec<f64>) = report
+        .malformed
+        .into_iter()
+        .map(|(c, n)| (c, n as f64))
+        .unzip();
     named_list(vec![
         ("ok", true.into()),
         ("log", log_to_r(&report.log)?),
@@ -89,7 +94,11 @@ fn report_to_r(report: MungeReport) -> RResult<Robj> {
 }
 
 pub fn error_to_r<E: Classed>(err: &E) -> RResult<Robj> {
-    named_list(vec![("ok", false.into()), ("class", err.class().into()), ("message", err.to_string().into())])
+    named_list(vec![
+        ("ok", false.into()),
+        ("class", err.class().into()),
+        ("message", err.to_string().into()),
+    ])
 }
 
 extendr_module! {

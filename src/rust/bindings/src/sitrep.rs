@@ -19,7 +19,10 @@ fn sitrep(requested: &Robj) -> RResult<Robj> {
         ("bindings_version", env!("CARGO_PKG_VERSION").into()),
         ("core_version", gsem_core::VERSION.into()),
         ("rustc_version", env!("GENOMICSEMRS_RUSTC_VERSION").into()),
-        ("extendr_version", env!("GENOMICSEMRS_EXTENDR_VERSION").into()),
+        (
+            "extendr_version",
+            env!("GENOMICSEMRS_EXTENDR_VERSION").into(),
+        ),
         ("threads", (n as i32).into()),
         ("threads_source", source.into()),
         ("pool_threads", (measured as i32).into()),
@@ -40,7 +43,11 @@ fn selftest_spin(seconds: f64, requested: &Robj) -> RResult<Robj> {
         gsem_core::parallel::spin_cancellable(seconds, 20, cancel)
     })?
     .map_err(crate::errors::core_error)?;
-    Ok(counts.into_iter().map(|c| c as f64).collect::<Vec<f64>>().into())
+    Ok(counts
+        .into_iter()
+        .map(|c| c as f64)
+        .collect::<Vec<f64>>()
+        .into())
 }
 
 extendr_module! {

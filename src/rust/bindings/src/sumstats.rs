@@ -5,7 +5,9 @@ use crate::errors::{core_error, reply, RResult};
 use crate::munge::{error_to_r, log_to_r};
 use crate::{interrupt, threads};
 use extendr_api::prelude::*;
-use gsem_core::munge::{join_traits, prepare_reference, sumstats_traits, SumstatsJob, SumstatsOptions, TraitOutput};
+use gsem_core::munge::{
+    join_traits, prepare_reference, sumstats_traits, SumstatsJob, SumstatsOptions, TraitOutput,
+};
 use std::path::{Path, PathBuf};
 
 /// Per-trait flags arrive as logical vectors of the same length as `inputs`.
@@ -32,7 +34,12 @@ fn rs_sumstats_files(
 ) -> Robj {
     reply((|| {
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
-        let (se_logit, ols, linprob, betas_given) = (flags(&se_logit), flags(&ols), flags(&linprob), flags(&betas_given));
+        let (se_logit, ols, linprob, betas_given) = (
+            flags(&se_logit),
+            flags(&ols),
+            flags(&linprob),
+            flags(&betas_given),
+        );
         let flag = |v: &Vec<bool>, i: usize| v.get(i).copied().unwrap_or(false);
         let jobs: Vec<SumstatsJob> = (0..inputs.len())
             .map(|i| SumstatsJob {
@@ -68,7 +75,10 @@ fn rs_sumstats_files(
                 }
                 Err(e) => {
                     reports.push(error_to_r(&e)?);
-                    return named_list(vec![("ok", false.into()), ("reports", List::from_values(reports).into())]);
+                    return named_list(vec![
+                        ("ok", false.into()),
+                        ("reports", List::from_values(reports).into()),
+                    ]);
                 }
             }
         }
@@ -77,7 +87,14 @@ fn rs_sumstats_files(
             .reference
             .columns
             .iter()
-            .map(|column| table.rows.iter().map(|&r| column.get(r).to_owned()).collect::<Vec<String>>().into())
+            .map(|column| {
+                table
+                    .rows
+                    .iter()
+                    .map(|&r| column.get(r).to_owned())
+                    .collect::<Vec<String>>()
+                    .into()
+            })
             .collect();
         named_list(vec![
             ("ok", true.into()),
@@ -85,14 +102,24 @@ fn rs_sumstats_files(
             ("reference_rows", (table.reference.len() as f64).into()),
             ("header", table.reference.header.clone().into()),
             ("columns", List::from_values(columns).into()),
-            ("beta", List::from_values(table.beta.into_iter().map(Robj::from)).into()),
-            ("se", List::from_values(table.se.into_iter().map(Robj::from)).into()),
+            (
+                "beta",
+                List::from_values(table.beta.into_iter().map(Robj::from)).into(),
+            ),
+            (
+                "se",
+                List::from_values(table.se.into_iter().map(Robj::from)).into(),
+            ),
         ])
     })())
 }
 
 fn report_to_r(output: &TraitOutput) -> RResult<Robj> {
-    let (columns, counts): (Vec<String>, Vec<f64>) = output.malformed.iter().map(|(c, n)| (c.clone(), *n as f64)).unzip();
+    let (columns, counts): (Vec<String>, Vec<f64>) = output
+        .malformed
+        .iter()
+        .map(|(c, n)| (c.clone(), *n as f64))
+        .unzip();
     named_list(vec![
         ("ok", true.into()),
         ("log", log_to_r(&output.log)?),

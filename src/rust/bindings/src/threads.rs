@@ -45,5 +45,10 @@ pub fn pool(threads: usize) -> RResult<rayon::ThreadPool> {
         .num_threads(threads)
         .thread_name(|i| format!("genomicsemrs-{i}"))
         .build()
-        .map_err(|e| RError::new("threads", format!("Could not start {threads} threads: {e}.")))
+        .map_err(|e| {
+            RError::new(
+                "threads",
+                format!("Could not start {threads} threads: {e}."),
+            )
+        })
 }

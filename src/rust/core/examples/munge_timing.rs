@@ -10,9 +10,15 @@ fn main() {
     let t = Instant::now();
     let reference = Reference::read(hm3, false).expect("reference");
     println!("reference: {:?}", t.elapsed());
-    let options = MungeOptions { n: None, info_filter: 0.9, maf_filter: 0.01, column_names: vec![] };
+    let options = MungeOptions {
+        n: None,
+        info_filter: 0.9,
+        maf_filter: 0.01,
+        column_names: vec![],
+    };
     let t = Instant::now();
-    let munged = munge_file(raw, "raw", &reference, "hm3", &options, &CancelToken::new()).expect("munge");
+    let munged =
+        munge_file(raw, "raw", &reference, "hm3", &options, &CancelToken::new()).expect("munge");
     println!("munge: {:?} ({} rows)", t.elapsed(), munged.rows.len());
     let t = Instant::now();
     write_sumstats_gz(Path::new("/tmp/munge_timing.sumstats.gz"), &munged).expect("write");

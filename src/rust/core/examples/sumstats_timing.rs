@@ -1,5 +1,7 @@
 //! Times sumstats on files: `cargo run --release --example sumstats_timing -- <ref> <raw>...`.
-use gsem_core::munge::{join_traits, prepare_reference, sumstats_traits, SumstatsJob, SumstatsOptions};
+use gsem_core::munge::{
+    join_traits, prepare_reference, sumstats_traits, SumstatsJob, SumstatsOptions,
+};
 use gsem_core::parallel::CancelToken;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -14,11 +16,24 @@ fn main() {
         .map(|f| SumstatsJob {
             input: PathBuf::from(f),
             label: f.clone(),
-            options: SumstatsOptions { n: None, keep_indel: false, ols: true, linprob: false, se_logit: false, betas_given: false, info_filter: 0.6, direct_filter: false, trait_name: f.clone() },
+            options: SumstatsOptions {
+                n: None,
+                keep_indel: false,
+                ols: true,
+                linprob: false,
+                se_logit: false,
+                betas_given: false,
+                info_filter: 0.6,
+                direct_filter: false,
+                trait_name: f.clone(),
+            },
         })
         .collect();
     let t = Instant::now();
-    let traits: Vec<_> = sumstats_traits(&jobs, &reference, "ref", &CancelToken::new()).into_iter().map(|r| r.expect("trait")).collect();
+    let traits: Vec<_> = sumstats_traits(&jobs, &reference, "ref", &CancelToken::new())
+        .into_iter()
+        .map(|r| r.expect("trait"))
+        .collect();
     println!("traits: {:?}", t.elapsed());
     let t = Instant::now();
     let table = join_traits(reference, &traits);

@@ -82,8 +82,10 @@ const END: u32 = u32::MAX;
 
 impl StrIndex {
     pub fn build(column: &StrColumn) -> StrIndex {
-        let mut first: HashMap<u64, u32, FxBuild> = HashMap::with_capacity_and_hasher(column.len(), FxBuild::default());
-        let mut last: HashMap<u64, u32, FxBuild> = HashMap::with_capacity_and_hasher(column.len(), FxBuild::default());
+        let mut first: HashMap<u64, u32, FxBuild> =
+            HashMap::with_capacity_and_hasher(column.len(), FxBuild::default());
+        let mut last: HashMap<u64, u32, FxBuild> =
+            HashMap::with_capacity_and_hasher(column.len(), FxBuild::default());
         let mut next = vec![END; column.len()];
         for (row, value) in column.iter().enumerate() {
             let h = hash_str(value);
@@ -98,7 +100,11 @@ impl StrIndex {
     }
 
     /// The rows whose value is `key`, in row order.
-    pub fn rows<'a>(&'a self, column: &'a StrColumn, key: &'a str) -> impl Iterator<Item = usize> + 'a {
+    pub fn rows<'a>(
+        &'a self,
+        column: &'a StrColumn,
+        key: &'a str,
+    ) -> impl Iterator<Item = usize> + 'a {
         let mut row = self.first.get(&hash_str(key)).copied().unwrap_or(END);
         std::iter::from_fn(move || {
             while row != END {

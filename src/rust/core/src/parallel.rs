@@ -81,7 +81,10 @@ mod tests {
 
     #[test]
     fn spin_reports_one_count_per_pool_thread() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
         let counts = pool
             .install(|| spin_cancellable(0.05, 5, &CancelToken::new()))
             .unwrap();

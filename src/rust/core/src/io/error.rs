@@ -5,10 +5,21 @@ use std::path::{Path, PathBuf};
 /// Problems reading an input file, each naming the file (and line, where it applies).
 #[derive(Debug)]
 pub enum IoError {
-    NotFound { path: PathBuf },
-    Unreadable { path: PathBuf, detail: String },
-    Empty { path: PathBuf },
-    Corrupt { path: PathBuf, line: u64, detail: String },
+    NotFound {
+        path: PathBuf,
+    },
+    Unreadable {
+        path: PathBuf,
+        detail: String,
+    },
+    Empty {
+        path: PathBuf,
+    },
+    Corrupt {
+        path: PathBuf,
+        line: u64,
+        detail: String,
+    },
 }
 
 impl IoError {
@@ -18,9 +29,16 @@ impl IoError {
         match err.kind() {
             ErrorKind::NotFound => IoError::NotFound { path },
             ErrorKind::UnexpectedEof | ErrorKind::InvalidData | ErrorKind::InvalidInput => {
-                IoError::Corrupt { path, line, detail: err.to_string() }
+                IoError::Corrupt {
+                    path,
+                    line,
+                    detail: err.to_string(),
+                }
             }
-            _ => IoError::Unreadable { path, detail: err.to_string() },
+            _ => IoError::Unreadable {
+                path,
+                detail: err.to_string(),
+            },
         }
     }
 }
@@ -34,7 +52,12 @@ impl fmt::Display for IoError {
                 path.display()
             ),
             IoError::Unreadable { path, detail } => {
-                write!(f, "File '{}' could not be read: {}.", path.display(), detail)
+                write!(
+                    f,
+                    "File '{}' could not be read: {}.",
+                    path.display(),
+                    detail
+                )
             }
             IoError::Empty { path } => write!(
                 f,

@@ -68,8 +68,18 @@ impl Record {
             end -= 1;
         }
         let whitespace = self.separator? == Separator::Whitespace;
-        let sep = if self.separator? == Separator::Tab { b'\t' } else { b',' };
-        let is_sep = |b: u8| if whitespace { b == b' ' || b == b'\t' } else { b == sep };
+        let sep = if self.separator? == Separator::Tab {
+            b'\t'
+        } else {
+            b','
+        };
+        let is_sep = |b: u8| {
+            if whitespace {
+                b == b' ' || b == b'\t'
+            } else {
+                b == sep
+            }
+        };
         // Scan only as far as field i; give up on quotes (a full split handles them).
         let mut pos = 0;
         let mut field = 0;
@@ -90,7 +100,11 @@ impl Record {
                 pos += 1;
             }
             if field == i {
-                return Some(if whitespace { (start, pos) } else { trim_spaces(bytes, start, pos) });
+                return Some(if whitespace {
+                    (start, pos)
+                } else {
+                    trim_spaces(bytes, start, pos)
+                });
             }
             if pos >= end {
                 return None;
@@ -161,7 +175,11 @@ impl Record {
                 }
                 (i, j, j)
             };
-            let (start, stop) = if collapse { (start, stop) } else { trim_spaces(bytes, start, stop) };
+            let (start, stop) = if collapse {
+                (start, stop)
+            } else {
+                trim_spaces(bytes, start, stop)
+            };
             self.spans.push((start, stop));
             if next >= end {
                 break;
@@ -185,7 +203,10 @@ impl Record {
         let bytes = self.line.as_bytes();
         let mut start = 0;
         loop {
-            let stop = bytes[start..end].iter().position(|&b| b == sep).map_or(end, |p| start + p);
+            let stop = bytes[start..end]
+                .iter()
+                .position(|&b| b == sep)
+                .map_or(end, |p| start + p);
             self.spans.push(trim_spaces(bytes, start, stop));
             if stop >= end {
                 break;
@@ -224,14 +245,22 @@ impl TableReader {
             .read_line(&mut first.line)
             .map_err(|e| IoError::from_std(path, 1, e))?;
         if read == 0 || first.line.trim().is_empty() {
-            return Err(IoError::Empty { path: path.to_path_buf() });
+            return Err(IoError::Empty {
+                path: path.to_path_buf(),
+            });
         }
         let separator = Separator::detect(&first.line);
         first.split(separator);
         let header = (0..first.len())
             .filter_map(|i| first.get(i).map(str::to_owned))
             .collect();
-        Ok(TableReader { path: path.to_path_buf(), reader, separator, header, line_number: 1 })
+        Ok(TableReader {
+            path: path.to_path_buf(),
+            reader,
+            separator,
+            header,
+            line_number: 1,
+        })
     }
 
     pub fn header(&self) -> &[String] {
@@ -279,7 +308,10 @@ mod tests {
     use super::*;
 
     fn split(line: &str, sep: Separator) -> Vec<String> {
-        let mut r = Record { line: line.to_owned(), ..Default::default() };
+        let mut r = Record {
+            line: line.to_owned(),
+            ..Default::default()
+        };
         r.split(sep);
         (0..r.len()).map(|i| r.get(i).unwrap().to_owned()).collect()
     }
@@ -293,7 +325,10 @@ mod tests {
 
     #[test]
     fn whitespace_runs_collapse_and_edges_are_trimmed() {
-        assert_eq!(split("  rs1   A  G \r\n", Separator::Whitespace), ["rs1", "A", "G"]);
+        assert_eq!(
+            split("  rs1   A  G \r\n", Separator::Whitespace),
+            ["rs1", "A", "G"]
+        );
     }
 
     #[test]
@@ -305,20 +340,36 @@ mod tests {
 
     #[test]
     fn peeking_finds_the_field_a_split_finds() {
-        for (line, sep) in [("rs1\t 2 \t3\n", Separator::Tab), ("  rs1  2 3 ", Separator::Whitespace), ("rs1,2,3", Separator::Comma)] {
-            let mut r = Record { line: line.to_owned(), separator: Some(sep), ..Default::default() };
-            let peeked: Vec<Option<String>> = (0..4).map(|i| r.peek(i).map(str::to_owned)).collect();
+        for (line, sep) in [
+            ("rs1\t 2 \t3\n", Separator::Tab),
+            ("  rs1  2 3 ", Separator::Whitespace),
+            ("rs1,2,3", Separator::Comma),
+        ] {
+            let mut r = Record {
+                line: line.to_owned(),
+                separator: Some(sep),
+                ..Default::default()
+            };
+            let peeked: Vec<Option<String>> =
+                (0..4).map(|i| r.peek(i).map(str::to_owned)).collect();
             r.split_fields();
             let split: Vec<Option<String>> = (0..4).map(|i| r.get(i).map(str::to_owned)).collect();
             assert_eq!(peeked, split, "{line:?}");
         }
-        let quoted = Record { line: "\"a\",b".to_owned(), separator: Some(Separator::Comma), ..Default::default() };
+        let quoted = Record {
+            line: "\"a\",b".to_owned(),
+            separator: Some(Separator::Comma),
+            ..Default::default()
+        };
         assert_eq!(quoted.peek(0), None);
     }
 
     #[test]
     fn quoted_fields_may_hold_separators() {
-        assert_eq!(split("\"rs1\",\"a,b\",3\n", Separator::Comma), ["rs1", "a,b", "3"]);
+        assert_eq!(
+            split("\"rs1\",\"a,b\",3\n", Separator::Comma),
+            ["rs1", "a,b", "3"]
+        );
         assert_eq!(split("\"x y\" 2", Separator::Whitespace), ["x y", "2"]);
     }
 }

@@ -18,7 +18,11 @@ impl AlleleColumn {
 
     pub fn new(keep_other: bool) -> Self {
         let names = ["A", "C", "G", "T"].map(str::to_owned).to_vec();
-        AlleleColumn { codes: Vec::new(), names, keep_other }
+        AlleleColumn {
+            codes: Vec::new(),
+            names,
+            keep_other,
+        }
     }
 
     pub fn push(&mut self, text: Option<&str>) {
@@ -93,8 +97,14 @@ mod tests {
 
     #[test]
     fn matching_and_swapped_alleles() {
-        assert_eq!(align("A", "G", Some("A"), Some("G")), Alignment::Keep { flip: Some(false) });
-        assert_eq!(align("A", "G", Some("G"), Some("A")), Alignment::Keep { flip: Some(true) });
+        assert_eq!(
+            align("A", "G", Some("A"), Some("G")),
+            Alignment::Keep { flip: Some(false) }
+        );
+        assert_eq!(
+            align("A", "G", Some("G"), Some("A")),
+            Alignment::Keep { flip: Some(true) }
+        );
         assert_eq!(align("A", "G", Some("C"), Some("T")), Alignment::DropA1);
         assert_eq!(align("A", "G", Some("A"), Some("T")), Alignment::DropA2);
     }
@@ -112,7 +122,13 @@ mod tests {
             strict.push(a);
             lenient.push(a);
         }
-        assert_eq!((0..4).map(|i| strict.get(i)).collect::<Vec<_>>(), [Some("A"), None, None, None]);
-        assert_eq!((0..4).map(|i| lenient.get(i)).collect::<Vec<_>>(), [Some("A"), Some("AT"), None, Some("AT")]);
+        assert_eq!(
+            (0..4).map(|i| strict.get(i)).collect::<Vec<_>>(),
+            [Some("A"), None, None, None]
+        );
+        assert_eq!(
+            (0..4).map(|i| lenient.get(i)).collect::<Vec<_>>(),
+            [Some("A"), Some("AT"), None, Some("AT")]
+        );
     }
 }

@@ -58,30 +58,109 @@ impl Field {
     fn synonyms(self) -> &'static [&'static str] {
         match self {
             Field::Snp => &[
-                "SNP", "SNPID", "RSID", "RS_NUMBER", "RS_NUMBERS", "MARKERNAME", "ID", "PREDICTOR",
-                "SNP_ID", "VARIANTID", "VARIANT_ID", "RSIDS", "RS_ID",
+                "SNP",
+                "SNPID",
+                "RSID",
+                "RS_NUMBER",
+                "RS_NUMBERS",
+                "MARKERNAME",
+                "ID",
+                "PREDICTOR",
+                "SNP_ID",
+                "VARIANTID",
+                "VARIANT_ID",
+                "RSIDS",
+                "RS_ID",
             ],
-            Field::A1 => &["A1", "ALLELE1", "EFFECT_ALLELE", "INC_ALLELE", "REFERENCE_ALLELE", "EA", "REF"],
+            Field::A1 => &[
+                "A1",
+                "ALLELE1",
+                "EFFECT_ALLELE",
+                "INC_ALLELE",
+                "REFERENCE_ALLELE",
+                "EA",
+                "REF",
+            ],
             Field::A2 => &[
-                "A2", "ALLELE2", "ALLELE0", "OTHER_ALLELE", "NON_EFFECT_ALLELE", "DEC_ALLELE", "OA", "NEA",
-                "ALT", "A0",
+                "A2",
+                "ALLELE2",
+                "ALLELE0",
+                "OTHER_ALLELE",
+                "NON_EFFECT_ALLELE",
+                "DEC_ALLELE",
+                "OA",
+                "NEA",
+                "ALT",
+                "A0",
             ],
             Field::Effect => &[
-                "OR", "B", "BETA", "LOG_ODDS", "EFFECTS", "EFFECT", "SIGNED_SUMSTAT", "EST", "BETA1", "LOGOR",
+                "OR",
+                "B",
+                "BETA",
+                "LOG_ODDS",
+                "EFFECTS",
+                "EFFECT",
+                "SIGNED_SUMSTAT",
+                "EST",
+                "BETA1",
+                "LOGOR",
             ],
             Field::Info => &["INFO", "IMPINFO"],
-            Field::P => &["P", "PVALUE", "PVAL", "P_VALUE", "P-VALUE", "P.VALUE", "P_VAL", "GC_PVALUE", "WALD_P"],
+            Field::P => &[
+                "P",
+                "PVALUE",
+                "PVAL",
+                "P_VALUE",
+                "P-VALUE",
+                "P.VALUE",
+                "P_VAL",
+                "GC_PVALUE",
+                "WALD_P",
+            ],
             Field::N => &[
-                "N", "WEIGHT", "NCOMPLETESAMPLES", "TOTALSAMPLESIZE", "TOTALN", "TOTAL_N",
-                "N_COMPLETE_SAMPLES", "SAMPLESIZE", "NEFF", "N_EFF", "N_EFFECTIVE", "SUMNEFF",
+                "N",
+                "WEIGHT",
+                "NCOMPLETESAMPLES",
+                "TOTALSAMPLESIZE",
+                "TOTALN",
+                "TOTAL_N",
+                "N_COMPLETE_SAMPLES",
+                "SAMPLESIZE",
+                "NEFF",
+                "N_EFF",
+                "N_EFFECTIVE",
+                "SUMNEFF",
             ],
             Field::Maf => &[
-                "MAF", "CEUAF", "FREQ1", "EAF", "FREQ1.HAPMAP", "FREQALLELE1HAPMAPCEU",
-                "FREQ.ALLELE1.HAPMAPCEU", "EFFECT_ALLELE_FREQ", "FREQ.A1", "A1FREQ", "ALLELEFREQ",
+                "MAF",
+                "CEUAF",
+                "FREQ1",
+                "EAF",
+                "FREQ1.HAPMAP",
+                "FREQALLELE1HAPMAPCEU",
+                "FREQ.ALLELE1.HAPMAPCEU",
+                "EFFECT_ALLELE_FREQ",
+                "FREQ.A1",
+                "A1FREQ",
+                "ALLELEFREQ",
                 "EFFECT_ALLELE_FREQUENCY",
             ],
-            Field::Z => &["Z", "ZSCORE", "Z-SCORE", "ZSTATISTIC", "ZSTAT", "Z-STATISTIC"],
-            Field::Se => &["STDERR", "SE", "STDERRLOGOR", "SEBETA", "STANDARDERROR", "STANDARD_ERROR"],
+            Field::Z => &[
+                "Z",
+                "ZSCORE",
+                "Z-SCORE",
+                "ZSTATISTIC",
+                "ZSTAT",
+                "Z-STATISTIC",
+            ],
+            Field::Se => &[
+                "STDERR",
+                "SE",
+                "STDERRLOGOR",
+                "SEBETA",
+                "STANDARDERROR",
+                "STANDARD_ERROR",
+            ],
             Field::Direction => &["DIRECTION", "DIREC", "DIRE", "SIGN"],
         }
     }
@@ -141,7 +220,9 @@ pub fn interpret(upper: &[String], rules: &Rules, filename: &str, log: &mut Log)
         ));
     }
     if !rules.n_provided
-        && ["NEFF", "N_EFF", "N_EFFECTIVE", "SUMNEFF"].iter().any(|n| names.iter().any(|h| h == n))
+        && ["NEFF", "N_EFF", "N_EFFECTIVE", "SUMNEFF"]
+            .iter()
+            .any(|n| names.iter().any(|h| h == n))
     {
         log.line(NEFF_NOTE.to_owned());
     }
@@ -151,16 +232,26 @@ pub fn interpret(upper: &[String], rules: &Rules, filename: &str, log: &mut Log)
         }
         let target = field.name();
         if let Some((_, user_name)) = rules.user.iter().find(|(f, _)| *f == field) {
-            log.line(format!("Interpreting the {user_name} column as the {target} column, as requested"));
+            log.line(format!(
+                "Interpreting the {user_name} column as the {target} column, as requested"
+            ));
             let wanted = user_name.to_uppercase();
             rename_where(&mut names, |n| n == wanted, target);
         } else if names.iter().any(|n| n == target) {
-            log.line(format!("Interpreting the {target} column as the {target} column."));
+            log.line(format!(
+                "Interpreting the {target} column as the {target} column."
+            ));
         } else if names.iter().any(|n| field.synonyms().contains(&n.as_str())) {
-            log.lines(matching(&names, field).map(|n| format!("Interpreting the {n} column as the {target} column.")));
+            log.lines(
+                matching(&names, field)
+                    .map(|n| format!("Interpreting the {n} column as the {target} column.")),
+            );
             rename_where(&mut names, |n| field.synonyms().contains(&n), target);
         } else if field == Field::Effect {
-            if names.iter().any(|n| Field::Z.synonyms().contains(&n.as_str())) {
+            if names
+                .iter()
+                .any(|n| Field::Z.synonyms().contains(&n.as_str()))
+            {
                 if rules.refuse_z_as_effect {
                     let text = format!(
                         "There appears to be a Z-statistic column in the summary statistic file {filename}. \
@@ -171,7 +262,9 @@ pub fn interpret(upper: &[String], rules: &Rules, filename: &str, log: &mut Log)
                     log.warning(text);
                 } else {
                     log.lines(
-                        matching(&names, Field::Z).map(|n| format!("Interpreting the {n} column as the {target} column.")),
+                        matching(&names, Field::Z).map(|n| {
+                            format!("Interpreting the {n} column as the {target} column.")
+                        }),
                     );
                     rename_where(&mut names, |n| Field::Z.synonyms().contains(&n), target);
                 }
@@ -202,11 +295,16 @@ pub fn interpret(upper: &[String], rules: &Rules, filename: &str, log: &mut Log)
             log.warning(text);
         }
     }
-    Interpretation { names, missing_required }
+    Interpretation {
+        names,
+        missing_required,
+    }
 }
 
 fn matching<'a>(names: &'a [String], field: Field) -> impl Iterator<Item = &'a String> + 'a {
-    names.iter().filter(move |n| field.synonyms().contains(&n.as_str()))
+    names
+        .iter()
+        .filter(move |n| field.synonyms().contains(&n.as_str()))
 }
 
 fn rename_where(names: &mut [String], hit: impl Fn(&str) -> bool, target: &str) {

@@ -45,7 +45,11 @@ impl DuplicateCounter {
             }
             i = j;
         }
-        let direction = self.direction_failed.iter().filter(|h| repeated.binary_search(h).is_err()).count();
+        let direction = self
+            .direction_failed
+            .iter()
+            .filter(|h| repeated.binary_search(h).is_err())
+            .count();
         (repeated, rows, direction)
     }
 }

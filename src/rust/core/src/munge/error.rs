@@ -7,10 +7,23 @@ use std::fmt;
 pub enum MungeError {
     Io(IoError),
     Cancelled,
-    MissingColumns { file: String, missing: Vec<String>, found: Vec<String> },
-    NoRowsLeft { file: String, step: String },
-    Reference { file: String, detail: String },
-    Output { file: String, detail: String },
+    MissingColumns {
+        file: String,
+        missing: Vec<String>,
+        found: Vec<String>,
+    },
+    NoRowsLeft {
+        file: String,
+        step: String,
+    },
+    Reference {
+        file: String,
+        detail: String,
+    },
+    Output {
+        file: String,
+        detail: String,
+    },
 }
 
 impl From<IoError> for MungeError {

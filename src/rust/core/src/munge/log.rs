@@ -38,3 +38,27 @@ impl Log {
         self.messages.iter().map(|(m, _)| m.as_str()).collect()
     }
 }
+
+/// Remove the rows for which `remove` is true and, if any were, log `message(count)`.
+pub fn retain_logged<T>(
+    rows: &mut Vec<T>,
+    log: &mut Log,
+    remove: impl Fn(&T) -> bool,
+    message: impl Fn(usize) -> String,
+) {
+    let before = rows.len();
+    rows.retain(|r| !remove(r));
+    if before > rows.len() {
+        log.line(message(before - rows.len()));
+    }
+}
+
+/// GenomicSEM's check that the P column is not something else.
+pub fn check_p_range(p_values: impl Iterator<Item = f64>, log: &mut Log) {
+    if p_values.filter(|&p| !(0.0..=1.0).contains(&p)).count() > 100 {
+        log.line(
+            "In excess of 100 SNPs have P val above 1 or below 0. The P column may be mislabled!"
+                .to_owned(),
+        );
+    }
+}

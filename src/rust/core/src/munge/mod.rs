@@ -25,6 +25,8 @@ pub use munge_file::{munge_file, MungeOptions, Munged, MungedRow};
 pub use reference::Reference;
 pub use run::{munge_all, MungeJob, MungeReport};
 pub use sumstats_file::{SumstatsOptions, TraitOutput};
-pub use sumstats_run::{join_traits, prepare_reference, sumstats_traits, SumstatsJob, SumstatsTable};
+pub use sumstats_run::{
+    join_traits, prepare_reference, sumstats_traits, SumstatsJob, SumstatsTable,
+};
 pub use values::{parse_p, PValue};
 pub use write::write_sumstats_gz;

@@ -4,7 +4,7 @@
 use super::alleles::{align, Alignment};
 use super::columns::{Field, Rules};
 use super::error::MungeError;
-use super::log::Log;
+use super::log::{check_p_range, retain_logged, Log};
 use super::raw::{read_raw, RawGwas, ReadSpec};
 use super::reference::Reference;
 use crate::parallel::CancelToken;
@@ -61,7 +61,14 @@ pub fn munge_file(
     let mut log = Log::default();
     log.line(format!("Munging file: {label}"));
     let checks = [Field::P, Field::A1, Field::A2, Field::Effect, Field::Snp];
-    let warn = [Field::P, Field::A1, Field::A2, Field::Effect, Field::Snp, Field::N];
+    let warn = [
+        Field::P,
+        Field::A1,
+        Field::A2,
+        Field::Effect,
+        Field::Snp,
+        Field::N,
+    ];
     let keep = |snp: &str| hm3.contains(snp);
     let spec = ReadSpec {
         rules: Rules {
@@ -77,9 +84,16 @@ pub fn munge_file(
         keep_snp: &keep,
     };
     let mut raw = read_raw(path, label, &spec, &mut log, cancel, None)?;
-    require(&raw, label, &[Field::A1, Field::A2, Field::Effect, Field::P])?;
+    require(
+        &raw,
+        label,
+        &[Field::A1, Field::A2, Field::Effect, Field::P],
+    )?;
     if let Some(n) = options.n {
-        log.line(format!("Using provided N ({}) for file:{label}", format_r15(n)));
+        log.line(format!(
+            "Using provided N ({}) for file:{label}",
+            format_r15(n)
+        ));
         raw.n = vec![n; raw.len()];
         raw.n_is_integer = false;
     }
@@ -89,22 +103,39 @@ pub fn munge_file(
         }
     }
 
-    log.line(format!("Merging file:{label} with the reference file:{hm3_label}"));
+    log.line(format!(
+        "Merging file:{label} with the reference file:{hm3_label}"
+    ));
     let before = raw.rows_in_file as i64;
-    log.line(format!("{before} rows present in the full {label} summary statistics file."));
+    log.line(format!(
+        "{before} rows present in the full {label} summary statistics file."
+    ));
     let mut rows = merge_sorted(&raw, hm3);
     log.line(format!(
         "{} rows were removed from the {label} summary statistics file as the rs-ids for these rows were not present in the reference file.",
         before - rows.len() as i64
     ));
-    remove_logged(&mut rows, &mut log, |r| raw.p[r.file].is_none(), |n| {
-        format!("{n} rows were removed from the {label} summary statistics file due to missing values in the P-value column")
-    });
-    remove_logged(&mut rows, &mut log, |r| raw.effect[r.file].is_nan(), |n| {
-        format!("{n} rows were removed from the {label} summary statistics file due to missing values in the effect column")
-    });
+    retain_logged(
+        &mut rows,
+        &mut log,
+        |r| raw.p[r.file].is_none_or(|p| p.value.is_nan()),
+        |n| {
+            format!("{n} rows were removed from the {label} summary statistics file due to missing values in the P-value column")
+        },
+    );
+    retain_logged(
+        &mut rows,
+        &mut log,
+        |r| raw.effect[r.file].is_nan(),
+        |n| {
+            format!("{n} rows were removed from the {label} summary statistics file due to missing values in the effect column")
+        },
+    );
     if rows.is_empty() {
-        return Err(MungeError::NoRowsLeft { file: label.to_owned(), step: "merging with the reference and removing missing values".to_owned() });
+        return Err(MungeError::NoRowsLeft {
+            file: label.to_owned(),
+            step: "merging with the reference and removing missing values".to_owned(),
+        });
     }
     let mut effects: Vec<f64> = rows.iter().map(|r| raw.effect[r.file]).collect();
     if round_half_even(median(&mut effects)) == 1.0 {
@@ -115,13 +146,19 @@ pub fn munge_file(
     }
     align_rows(&mut rows, hm3, &raw, label, &mut log);
 
-    let out_of_range = rows.iter().filter_map(|r| raw.p[r.file]).filter(|p| p.value > 1.0 || p.value < 0.0).count();
-    if out_of_range > 100 {
-        log.line("In excess of 100 SNPs have P val above 1 or below 0. The P column may be mislabled!".to_owned());
-    }
+    check_p_range(
+        rows.iter().filter_map(|r| raw.p[r.file]).map(|p| p.value),
+        &mut log,
+    );
     let output = filter_and_emit(&rows, &raw, hm3, options, label, &mut log);
-    log.line(format!("{}SNPs are left in the summary statistics file {label} after QC.", output.len()));
-    let repeated_snps = output.windows(2).filter(|w| w[0].snp.is_some() && w[0].snp == w[1].snp).count();
+    log.line(format!(
+        "{}SNPs are left in the summary statistics file {label} after QC.",
+        output.len()
+    ));
+    let repeated_snps = output
+        .windows(2)
+        .filter(|w| w[0].snp.is_some() && w[0].snp == w[1].snp)
+        .count();
     Ok(Munged {
         repeated_snps,
         rows: output,
@@ -133,11 +170,19 @@ pub fn munge_file(
 }
 
 fn require(raw: &RawGwas, label: &str, fields: &[Field]) -> Result<(), MungeError> {
-    let missing: Vec<String> = fields.iter().filter(|f| !raw.has(**f)).map(|f| f.name().to_owned()).collect();
+    let missing: Vec<String> = fields
+        .iter()
+        .filter(|f| !raw.has(**f))
+        .map(|f| f.name().to_owned())
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
-    Err(MungeError::MissingColumns { file: label.to_owned(), missing, found: raw.header.clone() })
+    Err(MungeError::MissingColumns {
+        file: label.to_owned(),
+        missing,
+        found: raw.header.clone(),
+    })
 }
 
 /// R's `merge(ref, file, by = "SNP")`: every pair of matching rows, sorted by SNP id. Ties
@@ -154,27 +199,30 @@ fn merge_sorted(raw: &RawGwas, hm3: &Reference) -> Vec<Merged> {
     let mut keys: Vec<(u64, &str, usize, usize)> = (0..raw.len())
         .flat_map(|file| {
             let snp = raw.snp.get(file);
-            hm3.rows_of(snp).map(move |reference| (prefix(snp), snp, reference, file))
+            hm3.rows_of(snp)
+                .map(move |reference| (prefix(snp), snp, reference, file))
         })
         .collect();
     keys.sort_unstable();
     keys.into_iter()
-        .map(|(_, _, reference, file)| Merged { file, reference, effect: raw.effect[file], drop: false })
+        .map(|(_, _, reference, file)| Merged {
+            file,
+            reference,
+            effect: raw.effect[file],
+            drop: false,
+        })
         .collect()
-}
-
-fn remove_logged(rows: &mut Vec<Merged>, log: &mut Log, remove: impl Fn(&Merged) -> bool, message: impl Fn(usize) -> String) {
-    let before = rows.len();
-    rows.retain(|r| !remove(r));
-    if before > rows.len() {
-        log.line(message(before - rows.len()));
-    }
 }
 
 fn align_rows(rows: &mut Vec<Merged>, hm3: &Reference, raw: &RawGwas, label: &str, log: &mut Log) {
     let (mut dropped_a1, mut dropped_a2) = (0usize, 0usize);
     for r in rows.iter_mut() {
-        match align(hm3.allele1(r.reference), hm3.allele2(r.reference), raw.a1.get(r.file), raw.a2.get(r.file)) {
+        match align(
+            hm3.allele1(r.reference),
+            hm3.allele2(r.reference),
+            raw.a1.get(r.file),
+            raw.a2.get(r.file),
+        ) {
             Alignment::Keep { flip: Some(true) } => r.effect = -r.effect,
             Alignment::Keep { flip: Some(false) } => {}
             Alignment::Keep { flip: None } => r.effect = f64::NAN,
@@ -192,7 +240,14 @@ fn align_rows(rows: &mut Vec<Merged>, hm3: &Reference, raw: &RawGwas, label: &st
 }
 
 /// Z, then the INFO and MAF filters with their NA semantics, then the output lines.
-fn filter_and_emit(rows: &[Merged], raw: &RawGwas, hm3: &Reference, options: &MungeOptions, label: &str, log: &mut Log) -> Vec<MungedRow> {
+fn filter_and_emit(
+    rows: &[Merged],
+    raw: &RawGwas,
+    hm3: &Reference,
+    options: &MungeOptions,
+    label: &str,
+    log: &mut Log,
+) -> Vec<MungedRow> {
     // (row, is an all-NA line)
     let mut kept: Vec<(&Merged, bool)> = rows.iter().map(|r| (r, false)).collect();
     if raw.has(Field::Info) {
@@ -224,9 +279,18 @@ fn filter_and_emit(rows: &[Merged], raw: &RawGwas, hm3: &Reference, options: &Mu
     kept.into_iter()
         .map(|(r, na)| {
             if na {
-                return MungedRow { snp: None, n: f64::NAN, z: f64::NAN, a1: String::new(), a2: String::new() };
+                return MungedRow {
+                    snp: None,
+                    n: f64::NAN,
+                    z: f64::NAN,
+                    a1: String::new(),
+                    a2: String::new(),
+                };
             }
-            let p = raw.p[r.file].unwrap_or(super::values::PValue { value: f64::NAN, ln: f64::NAN });
+            let p = raw.p[r.file].unwrap_or(super::values::PValue {
+                value: f64::NAN,
+                ln: f64::NAN,
+            });
             let z = sign(r.effect) * chisq1_upper_sqrt(p.value, p.ln);
             MungedRow {
                 snp: Some(raw.snp.get(r.file).to_owned()),

@@ -3,10 +3,10 @@
 
 use super::alleles::AlleleColumn;
 use super::columns::{interpret, Field, Interpretation, Rules};
-use crate::collections::StrColumn;
 use super::error::MungeError;
 use super::log::Log;
 use super::values::{parse_number, parse_p, PValue};
+use crate::collections::StrColumn;
 use crate::io::{Record, TableReader};
 use crate::parallel::CancelToken;
 use std::path::Path;
@@ -48,6 +48,9 @@ impl RawGwas {
     }
 }
 
+/// Sees the SNP id and DIRECTION text of every row (sumstats counts duplicates with it).
+pub type RowObserver<'a> = &'a mut dyn FnMut(&str, Option<&str>);
+
 /// Options of the reading step.
 pub struct ReadSpec<'a> {
     pub rules: Rules<'a>,
@@ -67,7 +70,7 @@ pub fn read_raw(
     spec: &ReadSpec,
     log: &mut Log,
     cancel: &CancelToken,
-    mut observe: Option<&mut dyn FnMut(&str, Option<&str>)>,
+    mut observe: Option<RowObserver>,
 ) -> Result<RawGwas, MungeError> {
     let mut reader = TableReader::open(path)?;
     let mut header: Vec<String> = reader.header().iter().map(|h| h.to_uppercase()).collect();
@@ -90,7 +93,11 @@ pub fn read_raw(
     if !names.missing_required.is_empty() {
         return Err(MungeError::MissingColumns {
             file: label.to_owned(),
-            missing: names.missing_required.iter().map(|f| f.name().to_owned()).collect(),
+            missing: names
+                .missing_required
+                .iter()
+                .map(|f| f.name().to_owned())
+                .collect(),
             found: reader.header().to_vec(),
         });
     }
@@ -126,7 +133,7 @@ pub fn read_raw(
     let width = header.len();
     while reader.next_unsplit(&mut record)? {
         raw.rows_in_file += 1;
-        if raw.rows_in_file % 65_536 == 0 {
+        if raw.rows_in_file.is_multiple_of(65_536) {
             cancel.check()?;
         }
         // Most rows of a large file are not in the reference: look at the SNP id (and the
@@ -140,7 +147,12 @@ pub fn read_raw(
         };
         let snp = record.text(snp_range);
         if let Some(observe) = observe.as_mut() {
-            observe(snp, direction_col.and_then(|c| field_of(&record, c)).and_then(text_value));
+            observe(
+                snp,
+                direction_col
+                    .and_then(|c| field_of(&record, c))
+                    .and_then(text_value),
+            );
         }
         if !(spec.keep_snp)(snp) {
             continue;
@@ -174,14 +186,18 @@ impl Layout {
             .enumerate()
             .filter(|(_, f)| !matches!(f, Field::Snp | Field::Z))
             .filter_map(|(slot, f)| {
-                names.column(f).map(|i| (f, i, scale.get(i).copied().unwrap_or(1.0), slot))
+                names
+                    .column(f)
+                    .map(|i| (f, i, scale.get(i).copied().unwrap_or(1.0), slot))
             })
             .collect();
         Layout { snp, columns }
     }
 
     fn present(&self) -> Vec<Field> {
-        std::iter::once(Field::Snp).chain(self.columns.iter().map(|c| c.0)).collect()
+        std::iter::once(Field::Snp)
+            .chain(self.columns.iter().map(|c| c.0))
+            .collect()
     }
 
     fn push_row(&self, record: &Record, raw: &mut RawGwas, malformed: &mut [usize]) {
@@ -192,16 +208,19 @@ impl Layout {
                 Field::A1 => raw.a1.push(text_value(text)),
                 Field::A2 => raw.a2.push(text_value(text)),
                 Field::Direction => raw.direction.push(text_value(text).map(Box::from)),
-                Field::P => raw.p.push(parse_p(text).unwrap_or_else(|()| {
+                Field::P => raw.p.push(parse_p(text).unwrap_or_else(|_| {
                     malformed[slot] += 1;
                     None
                 })),
                 _ => {
-                    let value = parse_number(text).unwrap_or_else(|()| {
+                    let value = parse_number(text).unwrap_or_else(|_| {
                         malformed[slot] += 1;
                         None
                     });
-                    if field == Field::N && value.is_some() && (factor != 1.0 || !is_integer_literal(text)) {
+                    if field == Field::N
+                        && value.is_some()
+                        && (factor != 1.0 || !is_integer_literal(text))
+                    {
                         raw.n_is_integer = false;
                     }
                     let value = value.map_or(f64::NAN, |v| v * factor);

@@ -29,14 +29,26 @@ impl Reference {
         if need_maf {
             required.push("MAF");
         }
-        let missing: Vec<String> = required.iter().filter(|n| find(n).is_none()).map(|n| n.to_string()).collect();
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|n| find(n).is_none())
+            .map(|n| n.to_string())
+            .collect();
         if !missing.is_empty() {
             return Err(MungeError::Reference {
                 file: label,
-                detail: format!("it has no column(s) {} (its columns: {})", missing.join(", "), header.join(", ")),
+                detail: format!(
+                    "it has no column(s) {} (its columns: {})",
+                    missing.join(", "),
+                    header.join(", ")
+                ),
             });
         }
-        let (snp, a1, a2) = (find("SNP").unwrap_or(0), find("A1").unwrap_or(0), find("A2").unwrap_or(0));
+        let (snp, a1, a2) = (
+            find("SNP").unwrap_or(0),
+            find("A1").unwrap_or(0),
+            find("A2").unwrap_or(0),
+        );
         let mut columns = vec![StrColumn::default(); header.len()];
         let mut record = Record::default();
         while reader.next_record(&mut record)? {
@@ -45,7 +57,15 @@ impl Reference {
             }
         }
         let index = StrIndex::build(&columns[snp]);
-        Ok(Reference { maf: find("MAF"), header, columns, snp, a1, a2, index })
+        Ok(Reference {
+            maf: find("MAF"),
+            header,
+            columns,
+            snp,
+            a1,
+            a2,
+            index,
+        })
     }
 
     pub fn len(&self) -> usize {

@@ -38,7 +38,14 @@ pub fn munge_all(
         .par_iter()
         .map(|job| {
             cancel.check()?;
-            let munged = munge_file(&job.input, &job.label, &hm3, hm3_label, &job.options, cancel)?;
+            let munged = munge_file(
+                &job.input,
+                &job.label,
+                &hm3,
+                hm3_label,
+                &job.options,
+                cancel,
+            )?;
             write_sumstats_gz(&job.output, &munged)?;
             Ok(MungeReport {
                 rows_written: munged.rows.len(),

@@ -4,9 +4,9 @@
 use super::error::MungeError;
 use super::reference::Reference;
 use super::sumstats_file::{sumstats_file, SumstatsOptions, TraitOutput};
+use crate::collections::FxBuild;
 use crate::parallel::CancelToken;
 use rayon::prelude::*;
-use crate::collections::FxBuild;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -26,23 +26,47 @@ pub struct SumstatsTable {
 }
 
 /// Reference rows kept and logged as GenomicSEM does before reading any file.
-pub fn prepare_reference(path: &Path, maf_filter: f64, ambig: bool) -> Result<Reference, MungeError> {
+pub fn prepare_reference(
+    path: &Path,
+    maf_filter: f64,
+    ambig: bool,
+) -> Result<Reference, MungeError> {
     let mut reference = Reference::read(path, true)?;
     let maf = reference.maf.unwrap_or(0);
-    reference.retain(|r, row| r.columns[maf].get(row).parse::<f64>().is_ok_and(|m| m >= maf_filter));
+    reference.retain(|r, row| {
+        r.columns[maf]
+            .get(row)
+            .parse::<f64>()
+            .is_ok_and(|m| m >= maf_filter)
+    });
     if ambig {
         reference.retain(|r, row| {
-            !matches!((r.allele1(row), r.allele2(row)), ("T", "A") | ("A", "T") | ("C", "G") | ("G", "C"))
+            !matches!(
+                (r.allele1(row), r.allele2(row)),
+                ("T", "A") | ("A", "T") | ("C", "G") | ("G", "C")
+            )
         });
     }
     Ok(reference)
 }
 
-pub fn sumstats_traits(jobs: &[SumstatsJob], reference: &Reference, ref_label: &str, cancel: &CancelToken) -> Vec<Result<TraitOutput, MungeError>> {
+pub fn sumstats_traits(
+    jobs: &[SumstatsJob],
+    reference: &Reference,
+    ref_label: &str,
+    cancel: &CancelToken,
+) -> Vec<Result<TraitOutput, MungeError>> {
     jobs.par_iter()
         .map(|job| {
             cancel.check()?;
-            sumstats_file(&job.input, &job.label, reference, ref_label, &job.options, cancel)
+            sumstats_file(
+                &job.input,
+                &job.label,
+                reference,
+                ref_label,
+                &job.options,
+                cancel,
+            )
         })
         .collect()
 }
@@ -52,10 +76,11 @@ pub fn sumstats_traits(jobs: &[SumstatsJob], reference: &Reference, ref_label: &
 pub fn join_traits(reference: Reference, traits: &[TraitOutput]) -> SumstatsTable {
     // Per trait: SNP id -> its first output row, and a chain to further rows with that id
     // (there are several only when the reference repeats an id).
-    let indexes: Vec<(HashMap<&str, usize, FxBuild>, Vec<usize>)> = traits
+    let indexes: Vec<TraitIndex> = traits
         .iter()
         .map(|t| {
-            let mut first: HashMap<&str, usize, FxBuild> = HashMap::with_capacity_and_hasher(t.rows.len(), FxBuild::default());
+            let mut first: HashMap<&str, usize, FxBuild> =
+                HashMap::with_capacity_and_hasher(t.rows.len(), FxBuild::default());
             let mut next = vec![NONE; t.rows.len()];
             for (i, &(row, _, _)) in t.rows.iter().enumerate().rev() {
                 if let Some(previous) = first.insert(reference.snp_id(row), i) {
@@ -106,7 +131,15 @@ pub fn join_traits(reference: Reference, traits: &[TraitOutput]) -> SumstatsTabl
             }
         }
     }
-    SumstatsTable { reference, rows, beta, se }
+    SumstatsTable {
+        reference,
+        rows,
+        beta,
+        se,
+    }
 }
 
 const NONE: usize = usize::MAX;
+
+/// SNP id -> first output row of a trait, and the chain to its further rows.
+type TraitIndex<'a> = (HashMap<&'a str, usize, FxBuild>, Vec<usize>);

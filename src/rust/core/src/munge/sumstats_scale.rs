@@ -2,7 +2,7 @@
 //! alignment, the INFO filter and the output columns, in GenomicSEM's order.
 
 use super::columns::Field;
-use super::log::Log;
+use super::log::{check_p_range, Log};
 use super::raw::RawGwas;
 use super::reference::Reference;
 use super::sumstats_file::{Row, SumstatsOptions};
@@ -20,7 +20,15 @@ pub(super) struct Scaled {
 
 type Aligner = fn(&mut Row, &RawGwas, &Reference, &mut (usize, usize)) -> bool;
 
-pub(super) fn rescale(mut rows: Vec<Row>, raw: &RawGwas, reference: &Reference, o: &SumstatsOptions, label: &str, log: &mut Log, align_row: Aligner) -> Scaled {
+pub(super) fn rescale(
+    mut rows: Vec<Row>,
+    raw: &RawGwas,
+    reference: &Reference,
+    o: &SumstatsOptions,
+    label: &str,
+    log: &mut Log,
+    align_row: Aligner,
+) -> Scaled {
     let z: Vec<f64> = z_scores(&rows, raw, log);
     let n_of = |r: &Row| raw.n.get(r.file).copied().unwrap_or(f64::NAN);
     let has_n = raw.has(Field::N) || o.n.is_some();
@@ -29,7 +37,9 @@ pub(super) fn rescale(mut rows: Vec<Row>, raw: &RawGwas, reference: &Reference, 
     }
     if o.ols && !o.betas_given {
         if has_n {
-            rows.iter_mut().zip(&z).for_each(|(r, z)| r.effect = z / (n_of(r) * r.var_snp).sqrt());
+            rows.iter_mut()
+                .zip(&z)
+                .for_each(|(r, z)| r.effect = z / (n_of(r) * r.var_snp).sqrt());
         } else {
             log.quiet_line("ERROR: A Sample Size (N) is needed for OLS Standardization. Please either provide a total sample size to the N argument or try changing the name of the sample size column to N.".to_owned());
         }
@@ -47,22 +57,31 @@ pub(super) fn rescale(mut rows: Vec<Row>, raw: &RawGwas, reference: &Reference, 
         }
     }
     let mut dropped = (0, 0);
-    let kept: Vec<bool> = rows.iter_mut().map(|r| align_row(r, raw, reference, &mut dropped)).collect();
+    let kept: Vec<bool> = rows
+        .iter_mut()
+        .map(|r| align_row(r, raw, reference, &mut dropped))
+        .collect();
     let mut z_kept = Vec::with_capacity(rows.len());
-    let mut rows: Vec<Row> = rows.into_iter().zip(kept).zip(z).filter(|((_, k), _)| *k).map(|((r, _), z)| {
-        z_kept.push(z);
-        r
-    }).collect();
+    let mut rows: Vec<Row> = rows
+        .into_iter()
+        .zip(kept)
+        .zip(z)
+        .filter(|((_, k), _)| *k)
+        .map(|((r, _), z)| {
+            z_kept.push(z);
+            r
+        })
+        .collect();
     if dropped.0 > 0 {
         log.line(format!("{} row(s) were removed from the{label} summary statistics file due to the effect allele (A1) column not matching A1 or A2 in the reference file.", dropped.0));
     }
     if dropped.1 > 0 {
         log.line(format!("{} row(s) were removed from the {label} summary statistics file due to the other allele (A2) column not matching A1 or A2 in the reference file.", dropped.1));
     }
-    let out_of_range = rows.iter().filter_map(|r| raw.p[r.file]).filter(|p| p.value > 1.0 || p.value < 0.0).count();
-    if out_of_range > 100 {
-        log.line("In excess of 100 SNPs have P val above 1 or below 0. The P column may be mislabled!".to_owned());
-    }
+    check_p_range(
+        rows.iter().filter_map(|r| raw.p[r.file]).map(|p| p.value),
+        log,
+    );
     // file[INFO >= filter, ]: a missing INFO gives an all-NA row, dropped later by na.omit().
     let mut info_na = vec![false; rows.len()];
     if raw.has(Field::Info) {
@@ -90,16 +109,28 @@ pub(super) fn rescale(mut rows: Vec<Row>, raw: &RawGwas, reference: &Reference, 
 /// sqrt(-2 log P) approximation).
 fn z_scores(rows: &[Row], raw: &RawGwas, log: &mut Log) -> Vec<f64> {
     let mut tiny = 0usize;
-    let z = rows.iter().map(|r| {
-        let p = raw.p[r.file].unwrap_or(super::values::PValue { value: f64::NAN, ln: f64::NAN });
-        let sign = if r.effect > 0.0 { 1.0 } else if r.effect < 0.0 { -1.0 } else { r.effect };
-        if p.value < TINY_P {
-            tiny += 1;
-            sign * z_from_log_p(p.ln - std::f64::consts::LN_2)
-        } else {
-            sign * chisq1_upper_sqrt(p.value, p.ln)
-        }
-    }).collect();
+    let z = rows
+        .iter()
+        .map(|r| {
+            let p = raw.p[r.file].unwrap_or(super::values::PValue {
+                value: f64::NAN,
+                ln: f64::NAN,
+            });
+            let sign = if r.effect > 0.0 {
+                1.0
+            } else if r.effect < 0.0 {
+                -1.0
+            } else {
+                r.effect
+            };
+            if p.value < TINY_P {
+                tiny += 1;
+                sign * z_from_log_p(p.ln - std::f64::consts::LN_2)
+            } else {
+                sign * chisq1_upper_sqrt(p.value, p.ln)
+            }
+        })
+        .collect();
     if tiny > 0 {
         log.line(format!("{tiny} p-values were detected to be extremely small (< 1e-300) and handled on the log scale (exact Z from log P)."));
     }
@@ -108,7 +139,14 @@ fn z_scores(rows: &[Row], raw: &RawGwas, log: &mut Log) -> Vec<f64> {
 
 /// The beta and se columns of the mode in force (later GenomicSEM blocks overwrite earlier
 /// ones: se.logit, then the default logistic, then linprob, then OLS), then na.omit().
-fn output_columns(rows: &[Row], z: &[f64], info_na: &[bool], o: &SumstatsOptions, label: &str, log: &mut Log) -> Scaled {
+fn output_columns(
+    rows: &[Row],
+    z: &[f64],
+    info_na: &[bool],
+    o: &SumstatsOptions,
+    label: &str,
+    log: &mut Log,
+) -> Scaled {
     let default_logistic = !o.linprob && !o.ols && !o.se_logit;
     if default_logistic {
         log.line(format!("Performing transformation under the assumption that the effect column is either an odds ratio or logistic beta (please see output above to determine whether it was interpreted as an odds ratio) and the SE column is the SE of the odds ratio (i.e., NOT on the logistic scale) for:{label}"));
@@ -140,5 +178,8 @@ fn output_columns(rows: &[Row], z: &[f64], info_na: &[bool], o: &SumstatsOptions
         out.push((r.reference, beta, se));
     }
     let mean_abs_z = out.iter().map(|(_, b, s)| (b / s).abs()).sum::<f64>() / out.len() as f64;
-    Scaled { rows: out, mean_abs_z }
+    Scaled {
+        rows: out,
+        mean_abs_z,
+    }
 }

@@ -14,8 +14,12 @@ pub fn is_missing(field: &str) -> bool {
     matches!(field, "" | "." | "NA")
 }
 
-/// A number, `Ok(None)` for a missing value, `Err(())` for text that is not a number.
-pub fn parse_number(field: &str) -> Result<Option<f64>, ()> {
+/// Text that should have been a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Malformed;
+
+/// A number, `Ok(None)` for a missing value, `Err(Malformed)` for text that is not a number.
+pub fn parse_number(field: &str) -> Result<Option<f64>, Malformed> {
     if is_missing(field) {
         return Ok(None);
     }
@@ -25,24 +29,32 @@ pub fn parse_number(field: &str) -> Result<Option<f64>, ()> {
             "Inf" | "inf" => Ok(Some(f64::INFINITY)),
             "-Inf" | "-inf" => Ok(Some(f64::NEG_INFINITY)),
             "NaN" => Ok(Some(f64::NAN)),
-            _ => Err(()),
+            _ => Err(Malformed),
         },
     }
 }
 
 /// A p value with its log. Values that underflow (below about 1e-308) get their log from the
 /// decimal mantissa and exponent of the text.
-pub fn parse_p(field: &str) -> Result<Option<PValue>, ()> {
-    let Some(value) = parse_number(field)? else { return Ok(None) };
-    if value > 0.0 && value >= f64::MIN_POSITIVE {
-        return Ok(Some(PValue { value, ln: value.ln() }));
+pub fn parse_p(field: &str) -> Result<Option<PValue>, Malformed> {
+    let Some(value) = parse_number(field)? else {
+        return Ok(None);
+    };
+    if value >= f64::MIN_POSITIVE {
+        return Ok(Some(PValue {
+            value,
+            ln: value.ln(),
+        }));
     }
     if value == 0.0 {
         if let Some(ln) = log_of_decimal(field) {
             return Ok(Some(PValue { value, ln }));
         }
     }
-    Ok(Some(PValue { value, ln: value.ln() }))
+    Ok(Some(PValue {
+        value,
+        ln: value.ln(),
+    }))
 }
 
 /// ln of a positive decimal number written as `<mantissa>e<exponent>`, without underflow.
@@ -64,7 +76,7 @@ mod tests {
             assert_eq!(parse_number(s), Ok(None));
         }
         assert_eq!(parse_number("1e-5"), Ok(Some(1e-5)));
-        assert_eq!(parse_number("abc"), Err(()));
+        assert_eq!(parse_number("abc"), Err(Malformed));
     }
 
     #[test]

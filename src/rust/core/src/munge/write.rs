@@ -11,7 +11,10 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub fn write_sumstats_gz(path: &Path, munged: &Munged) -> Result<(), MungeError> {
-    let fail = |e: std::io::Error| MungeError::Output { file: path.display().to_string(), detail: e.to_string() };
+    let fail = |e: std::io::Error| MungeError::Output {
+        file: path.display().to_string(),
+        detail: e.to_string(),
+    };
     let file = File::create(path).map_err(fail)?;
     let mut out = BufWriter::with_capacity(1 << 20, GzEncoder::new(file, Compression::fast()));
     out.write_all(b"SNP\tN\tZ\tA1\tA2\n").map_err(fail)?;

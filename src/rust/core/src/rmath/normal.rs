@@ -1,5 +1,7 @@
 //! The standard normal quantile by Wichura's AS 241 (as in R's `qnorm`), plus an exact path
 //! for p values that underflow doubles, computed from log p.
+// The coefficients are AS 241's published constants, digit for digit as in R's source.
+#![allow(clippy::excessive_precision)]
 
 use std::f64::consts::PI;
 
@@ -31,7 +33,7 @@ pub fn qnorm_lower(p: f64) -> f64 {
 /// `sqrt(qchisq(p, 1, lower.tail = FALSE))`, i.e. `qnorm(p / 2, lower.tail = FALSE)`, the |Z|
 /// of a two-sided p value. `ln_p` is log(p), used when p itself underflows to 0.
 pub fn chisq1_upper_sqrt(p: f64, ln_p: f64) -> f64 {
-    if p.is_nan() || p > 1.0 || p < 0.0 {
+    if p.is_nan() || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
     if p >= TINY_P {
@@ -86,7 +88,10 @@ fn log_upper_tail_and_hazard(z: f64) -> (f64, f64) {
 /// Horner evaluation, coefficients from the highest power down: the same operations, in the
 /// same order, as the nested form in R's C source.
 fn horner(r: f64, coefficients: &[f64]) -> f64 {
-    coefficients.iter().skip(1).fold(coefficients[0], |acc, &c| acc * r + c)
+    coefficients
+        .iter()
+        .skip(1)
+        .fold(coefficients[0], |acc, &c| acc * r + c)
 }
 
 fn central_numerator(r: f64) -> f64 {

@@ -12,7 +12,10 @@ pub fn median(values: &mut [f64]) -> f64 {
     if n % 2 == 1 {
         return upper;
     }
-    let lower = values[..half].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let lower = values[..half]
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
     (lower + upper) / 2.0
 }
 
@@ -41,8 +44,10 @@ mod tests {
     #[test]
     fn rounding_sends_halves_to_even_like_r() {
         // R: round(c(0.5, 1.5, 2.5, -0.5, -1.5, 0.49, 1.2)) == c(0, 2, 2, 0, -2, 0, 1)
-        let got: Vec<f64> =
-            [0.5, 1.5, 2.5, -0.5, -1.5, 0.49, 1.2].iter().map(|&x| round_half_even(x)).collect();
+        let got: Vec<f64> = [0.5, 1.5, 2.5, -0.5, -1.5, 0.49, 1.2]
+            .iter()
+            .map(|&x| round_half_even(x))
+            .collect();
         assert_eq!(got, [0.0, 2.0, 2.0, 0.0, -2.0, 0.0, 1.0]);
     }
 }
