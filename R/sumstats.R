@@ -3,7 +3,7 @@
 #' Drop-in replacement for GenomicSEM's `sumstats()`: aligns each trait's effects to the
 #' reference panel, converts them to standardised betas and standard errors (on the
 #' liability scale for binary traits), and joins the traits into one table in reference
-#' order, the `SNPs` input of [userGWAS()] and [commonfactorGWAS()]. A log file
+#' order, the `SNPs` input of `userGWAS()` and `commonfactorGWAS()`. A log file
 #' `<traits>_sumstats.log` is written to the working directory.
 #'
 #' Per trait, the transformation is chosen as in GenomicSEM: `OLS = TRUE` for continuous
