@@ -138,3 +138,15 @@ test_that("a truncated gzip file is reported, not read partially", {
   expect_error(munge_quietly("cut.txt.gz", hm3 = genomicsemrs_example("w_hm3.snplist"), trait.names = "cut"),
                "truncated", class = "genomicsemrs_error_io")
 })
+
+test_that("alleles that are not A, C, G or T are removed and counted in the log", {
+  withr::local_dir(withr::local_tempdir())
+  raw <- raw_example()
+  raw$A1[1] <- "AT"
+  raw$A2[3] <- "N"
+  munge_quietly(write_raw(raw, "raw.txt"), hm3 = hm3_example("hm3.txt"), trait.names = "alleles")
+  log <- readLines("alleles_munge.log")
+  expect_true(any(grepl("^1 row\\(s\\) were removed .* effect allele \\(A1\\) column not matching", log)))
+  expect_true(any(grepl("^1 row\\(s\\) were removed .* other allele \\(A2\\) column not matching", log)))
+  expect_identical(read_munged("alleles.sumstats.gz")$SNP, c("rs23504392", "rs48322719"))
+})

@@ -126,3 +126,30 @@ test_that("bad input gives clear errors, warnings or logged drops", {
                    muffle("malformed") |> suppressMessages() |> utils::capture.output(),
                  "average value of estimate over standard error", class = "genomicsemrs_warning_qc")
 })
+
+test_that("keep.indel, direct.filter, in-sample MAF and betas behave as in GenomicSEM", {
+  withr::local_dir(withr::local_tempdir())
+  writeLines(c("SNP CHR BP MAF A1 A2", "rs1 1 100 0.3 A G", "rs2 1 200 0.2 AT A",
+               "rs3 1 300 0.4 C T", "rs4 2 100 0.1 G C"), "ref.txt")
+  raw <- data.frame(SNP = paste0("rs", 1:4), A1 = c("A", "AT", "C", "G"), A2 = c("G", "A", "T", "C"),
+                    BETA = c(0.02, 0.03, -0.01, 0.04), SE = 0.01, P = c("0.01", "0.02", "0.3", "0.04"),
+                    N = 1000, MAF = c(0.6, 0.2, 0.45, 0.1), DIRECTION = c("++", "+?", "??", "-+"))
+  write_raw(raw, "raw.txt")
+  snps <- sumstats_quietly("raw.txt", ref = "ref.txt", trait.names = "c", se.logit = FALSE, OLS = TRUE)
+  expect_identical(snps$SNP, c("rs1", "rs3", "rs4")) # the indel is dropped by default
+  indel <- sumstats_quietly("raw.txt", ref = "ref.txt", trait.names = "c", se.logit = FALSE, OLS = TRUE,
+                            keep.indel = TRUE)
+  expect_identical(indel$SNP, paste0("rs", 1:4))
+  # The SNP variance uses the file's MAF, folded to at most 0.5 (0.6 -> 0.4), not the reference's.
+  z <- stats::qnorm(0.01 / 2, lower.tail = FALSE)
+  expect_equal(indel$beta.c[1], z / sqrt(1000 * 2 * 0.4 * 0.6), tolerance = 1e-14)
+  expect_identical(indel$MAF, c(0.3, 0.2, 0.4, 0.1)) # the output MAF column is the reference's
+  # direct.filter keeps SNPs with fewer than half of the cohorts missing ("?").
+  direct <- sumstats_quietly("raw.txt", ref = "ref.txt", trait.names = "d", se.logit = FALSE, OLS = TRUE,
+                             keep.indel = TRUE, direct.filter = TRUE)
+  expect_identical(direct$SNP, c("rs1", "rs4"))
+  # Already standardised betas are used as they are.
+  given <- sumstats_quietly("raw.txt", ref = "ref.txt", trait.names = "g", se.logit = FALSE, OLS = TRUE,
+                            betas = "BETA")
+  expect_identical(given$beta.g, c(0.02, -0.01, 0.04))
+})
