@@ -20,3 +20,33 @@ ref <- genomicsemrs:::read_text_table(genomicsemrs_example("reference.1000G.maf.
 cat("Reference MAF file:", nrow(ref), "SNPs\n")
 ld <- list.files(genomicsemrs_example("eur_ld_chr"), pattern = "ldscore.gz$")
 cat("LD-score folder:", length(ld), "chromosome files\n")
+
+section("munge(): raw GWAS files to LD-score regression input")
+work <- file.path(tempdir(), "genomicsemrs-demo")
+dir.create(work, showWarnings = FALSE)
+old <- setwd(work)
+traits <- paste0("T", 1:5)
+options(genomicsemrs.verbose = FALSE)  # the logs go to files in `work`; keep the demo short
+elapsed <- system.time(suppressWarnings(
+  munge(genomicsemrs_example(files), hm3 = genomicsemrs_example("w_hm3.snplist"),
+        trait.names = traits, info.filter = 0.9, maf.filter = 0.01)
+))[["elapsed"]]
+cat(sprintf("\nmunge() wrote %s in %.1f s\n", paste0(traits, ".sumstats.gz", collapse = ", "), elapsed))
+
+section("ldsc(): genetic covariance matrix S and its sampling covariance V")
+ld <- genomicsemrs_example("eur_ld_chr")
+elapsed <- system.time(
+  covstruc <- ldsc(traits = paste0(traits, ".sumstats.gz"),
+                   sample.prev = c(.5, .417, NA, NA, NA), population.prev = c(.15, .01, NA, NA, NA),
+                   ld = ld, wld = ld, trait.names = traits)
+)[["elapsed"]]
+options(genomicsemrs.verbose = TRUE)
+cat(sprintf("ldsc() took %.2f s; the log is in %s\n", elapsed,
+            file.path(work, "T1.sumstats.gz_T2.sumstats.gz_T3.sumstats.gz_T4.sumstats.gz_T5.sumstats.gz_ldsc.log")))
+cat("\nS (liability scale for T1 and T2):\n")
+print(round(covstruc$S, 4))
+cat("\nGenetic correlations, cov2cor(S):\n")
+print(round(cov2cor(covstruc$S), 3))
+cat("\nIntercepts (I):\n")
+print(round(covstruc$I, 3))
+setwd(old)
