@@ -18,6 +18,8 @@
 #'
 #' @section Differences from GenomicSEM:
 #' * The log is printed when all regressions are done rather than line by line as they run.
+#'   When `ldsc()` stops with an error, the log file holds that error instead of the lines
+#'   GenomicSEM had written up to the failure.
 #' * Bad arguments stop before any work with a classed error naming the argument (for
 #'   example prevalences outside (0, 1), a `sample.prev` of the wrong length, `n.blocks`
 #'   below 2); GenomicSEM failed later or returned `NaN`s. Missing LD-score files, a trait file
@@ -26,7 +28,7 @@
 #'   `genomicsemrs_error_ldsc_data`).
 #' * A single `NA` for `sample.prev` or `population.prev` applies to all traits
 #'   (GenomicSEM accepted it too, silently, by indexing past its end); other lengths must
-#'   match `traits`.
+#'   match `traits`, as must the length of `trait.names` (GenomicSEM did not check it).
 #' * `wld` may be omitted when `sep_weights = FALSE` (it is not read then, in either package).
 #' * With `stand = TRUE` and a heritability that is not positive, GenomicSEM failed with
 #'   "object 'V_Stand' not found" after writing its log; genomicsemrs also writes the log

@@ -15,7 +15,11 @@ pub mod tolerances {
 
 /// The original reference set (inputs and goldens), if this machine has it.
 pub fn reference_root() -> Option<PathBuf> {
-    let root = PathBuf::from("/work/shared/reference/genomicsem");
+    // GENOMICSEMRS_REFERENCE (as for the R tests), else the project's shared folder.
+    let base = std::env::var_os("GENOMICSEMRS_REFERENCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/shared/reference"));
+    let root = base.join("genomicsem");
     if root.join("extended").is_dir() && root.join("data/eur_ld_chr").is_dir() {
         Some(root)
     } else {
