@@ -94,14 +94,16 @@ ldsc <- function(traits, sample.prev, population.prev, ld, wld, trait.names = NU
   }
   sample.prev <- check_prevalence(sample.prev, "sample.prev", k, call)
   population.prev <- check_prevalence(population.prev, "population.prev", k, call)
-  if (!is.character(ld) || length(ld) != 1L) gsem_abort("`ld` must be the path of one folder.", call = call)
+  check_folder(ld, "ld", call)
   check_flag(sep_weights, "sep_weights", call = call)
   if (missing(wld)) {
     if (sep_weights) gsem_abort("`wld` is required with `sep_weights = TRUE`.", call = call)
     wld <- ld
   }
-  if (!is.character(wld) || length(wld) != 1L) gsem_abort("`wld` must be the path of one folder.", call = call)
-  if (!is.null(trait.names)) check_same_length(trait.names, "trait.names", k, "traits", call = call)
+  check_folder(wld, "wld", call)
+  if (!is.null(trait.names)) {
+    check_same_length(trait.names, "trait.names", k, "traits", call = call)
+  }
   check_whole(chr, "chr", 1, call)
   check_whole(n.blocks, "n.blocks", 2, call)
   if (!is.null(ldsc.log) && (!is.character(ldsc.log) || length(ldsc.log) != 1L)) {
@@ -109,9 +111,12 @@ ldsc <- function(traits, sample.prev, population.prev, ld, wld, trait.names = NU
   }
   check_flag(stand, "stand", call = call)
   select_kind <- chromosome_selection(select, call)
-  if (length(chisq.max) != 1L || (!is.na(chisq.max) && (!is.numeric(chisq.max) || chisq.max <= 0))) {
+  select_list <- if (select_kind == "list") as.double(select) else double()
+  if (length(chisq.max) != 1L ||
+      (!is.na(chisq.max) && (!is.numeric(chisq.max) || chisq.max <= 0))) {
     gsem_abort("`chisq.max` must be NA or a single positive number.", call = call)
   }
+  chisq_max <- if (is.na(chisq.max)) double() else as.double(chisq.max)  # empty: per-trait default
   threads <- resolve_cores(cores, call = call)
 
   begin <- Sys.time()
@@ -121,8 +126,7 @@ ldsc <- function(traits, sample.prev, population.prev, ld, wld, trait.names = NU
     rs_value(rs_ldsc(
       path.expand(traits), traits, as.double(sample.prev), as.double(population.prev),
       path.expand(ld), path.expand(wld), as.character(trait.names %||% character()), sep_weights,
-      as.double(chr), as.double(n.blocks), select_kind,
-      if (select_kind == "list") as.double(select) else double(), if (is.na(chisq.max)) double() else as.double(chisq.max), stand,
+      as.double(chr), as.double(n.blocks), select_kind, select_list, chisq_max, stand,
       paste0(begin), threads
     ), call = call),
     genomicsemrs_error = function(e) {
@@ -205,6 +209,12 @@ check_prevalence <- function(x, arg, k, call) {
                       "trait ", which(bad)[1], " has ", x[bad][1], "."), call = call)
   }
   as.double(x)
+}
+
+check_folder <- function(x, arg, call) {
+  if (!is.character(x) || length(x) != 1L || is.na(x)) {
+    gsem_abort(paste0("`", arg, "` must be the path of one folder."), call = call)
+  }
 }
 
 check_whole <- function(x, arg, lower, call) {
