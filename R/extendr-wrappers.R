@@ -17,6 +17,13 @@ rs_read_delim <- function(path, max_rows) .Call(wrap__rs_read_delim, path, max_r
 #' @noRd
 rs_munge_files <- function(inputs, labels, outputs, hm3, hm3_label, n, info_filter, maf_filter, column_fields, column_names, requested_threads) .Call(wrap__rs_munge_files, inputs, labels, outputs, hm3, hm3_label, n, info_filter, maf_filter, column_fields, column_names, requested_threads)
 
+#' `select` arrives as a kind ("all", "odd", "even", "list") and, for "list", the
+#' chromosome numbers. Prevalences are doubles with NA for "not given"; `chisq_max` is empty
+#' for R's NA (extendr refuses NA for a scalar double).
+#' `trait_names` is empty when the user gave none.
+#' @noRd
+rs_ldsc <- function(traits, labels, sample_prev, population_prev, ld, wld, trait_names, sep_weights, chr, n_blocks, select_kind, select_list, chisq_max, stand, began_at, requested_threads) .Call(wrap__rs_ldsc, traits, labels, sample_prev, population_prev, ld, wld, trait_names, sep_weights, chr, n_blocks, select_kind, select_list, chisq_max, stand, began_at, requested_threads)
+
 #' Per-trait flags arrive as logical vectors of the same length as `inputs`.
 #' @noRd
 rs_sumstats_files <- function(inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads) .Call(wrap__rs_sumstats_files, inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads)

@@ -48,4 +48,21 @@ timing <- system.time(snps <- sumstats(
 ))
 print(utils::head(snps, 5), digits = 4)
 cat(sprintf("%d SNPs in all five traits; sumstats() took %.2f s\n", nrow(snps), timing[["elapsed"]]))
+
+section("ldsc(): genetic covariance matrix S and its sampling covariance V")
+ld <- genomicsemrs_example("eur_ld_chr")
+elapsed <- system.time(
+  covstruc <- ldsc(traits = paste0(traits, ".sumstats.gz"),
+                   sample.prev = c(.5, .417, NA, NA, NA), population.prev = c(.15, .01, NA, NA, NA),
+                   ld = ld, wld = ld, trait.names = traits)
+)[["elapsed"]]
+options(genomicsemrs.verbose = TRUE)
+cat(sprintf("ldsc() took %.2f s; the log is in %s\n", elapsed,
+            file.path(work, "T1.sumstats.gz_T2.sumstats.gz_T3.sumstats.gz_T4.sumstats.gz_T5.sumstats.gz_ldsc.log")))
+cat("\nS (liability scale for T1 and T2):\n")
+print(round(covstruc$S, 4))
+cat("\nGenetic correlations, cov2cor(S):\n")
+print(round(cov2cor(covstruc$S), 3))
+cat("\nIntercepts (I):\n")
+print(round(covstruc$I, 3))
 setwd(old)

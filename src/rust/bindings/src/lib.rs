@@ -5,6 +5,7 @@ mod convert;
 mod errors;
 mod interrupt;
 mod io;
+mod ldsc;
 mod munge;
 mod sitrep;
 mod sumstats;
@@ -17,5 +18,6 @@ extendr_module! {
     use sitrep;
     use io;
     use munge;
+    use ldsc;
     use sumstats;
 }

@@ -7,6 +7,7 @@
 pub mod collections;
 pub mod error;
 pub mod io;
+pub mod ldsc;
 pub mod munge;
 pub mod parallel;
 pub mod rmath;

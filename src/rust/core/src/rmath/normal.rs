@@ -1,9 +1,13 @@
 //! The standard normal quantile by Wichura's AS 241 (as in R's `qnorm`), plus an exact path
 //! for p values that underflow doubles, computed from log p.
-// The coefficients are AS 241's published constants, digit for digit as in R's source.
+// The published coefficients are kept digit for digit, as R's nmath has them.
 #![allow(clippy::excessive_precision)]
 
 use std::f64::consts::PI;
+
+/// `qchisq(0.5, 1)` as R 4.2.2 returns it (`sprintf("%.17g", qchisq(.5, 1))`): the
+/// denominator of the genomic-control lambda.
+pub const QCHISQ_HALF_DF1: f64 = 0.454_936_423_119_572_83;
 
 /// Lower-tail quantile `qnorm(p)` for p in (0, 1); `-Inf`/`Inf` at 0/1, NaN outside.
 pub fn qnorm_lower(p: f64) -> f64 {
@@ -114,7 +118,7 @@ fn central_denominator(r: f64) -> f64 {
     horner(
         r,
         &[
-            5226.495278852545925,
+            5226.495278852854561,
             28729.085735721942674,
             39307.89580009271061,
             21213.794301586595867,
@@ -182,5 +186,19 @@ fn tail_quantile(r: f64) -> f64 {
                 1.0,
             ],
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qnorm_matches_r_to_the_last_bit() {
+        // R 4.2.2: sprintf("%.17g", qnorm(c(.85, .99, .113833, .141063)))
+        assert_eq!(qnorm_lower(0.85), 1.0364333894937894);
+        assert_eq!(qnorm_lower(0.99), 2.3263478740408408);
+        assert_eq!(qnorm_lower(0.113833), -1.2063929839590488);
+        assert_eq!(qnorm_lower(0.141063), -1.0755557195976275);
     }
 }

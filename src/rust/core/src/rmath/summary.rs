@@ -29,6 +29,34 @@ pub fn round_half_even(x: f64) -> f64 {
     }
 }
 
+/// `round(x, digits)` with R >= 4.0's algorithm: of the two decimal neighbours of `x`,
+/// the closer one, and the even one on a tie.
+pub fn round_digits(x: f64, digits: i32) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    if digits == 0 {
+        return x.round_ties_even();
+    }
+    let (sgn, ax) = if x < 0.0 { (-1.0, -x) } else { (1.0, x) };
+    let l10x = std::f64::consts::LOG10_2 * (0.5 + ax.log2().floor());
+    if l10x + digits as f64 > f64::DIGITS as f64 {
+        return x;
+    }
+    let pow10 = 10f64.powi(digits);
+    let x10 = ax * pow10;
+    let i10 = x10.floor();
+    let xd = i10 / pow10;
+    let xu = x10.ceil() / pow10;
+    let du = xu - ax;
+    let dd = ax - xd;
+    sgn * if du < dd || (i10 % 2.0 == 1.0 && du == dd) {
+        xu
+    } else {
+        xd
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +77,14 @@ mod tests {
             .map(|&x| round_half_even(x))
             .collect();
         assert_eq!(got, [0.0, 2.0, 2.0, 0.0, -2.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn round_to_digits_follows_r4() {
+        // R 4.2.2: round(0.15, 1), round(2.5), round(-0.01535, 4), round(0.12554, 4)
+        assert_eq!(round_digits(0.15, 1), 0.1);
+        assert_eq!(round_digits(2.5, 0), 2.0);
+        assert_eq!(round_digits(-0.01535, 4), -0.0154);
+        assert_eq!(round_digits(0.12554, 4), 0.1255);
     }
 }
