@@ -105,7 +105,6 @@ sumstats <- function(files, ref, trait.names = NULL, se.logit, OLS = NULL, linpr
   replay_file_reports(result$reports, log, if (parallel) paste0(suffix, "_sumstats.log"), files, call)
   out <- as.data.frame(result$columns, col.names = result$header, stringsAsFactors = FALSE,
                        check.names = FALSE)
-  out[] <- lapply(out, utils::type.convert, as.is = TRUE)
   for (i in seq_len(k)) {
     out[[paste0("beta.", suffix[i])]] <- result$beta[[i]]
     out[[paste0("se.", suffix[i])]] <- result$se[[i]]

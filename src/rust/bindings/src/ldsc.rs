@@ -50,7 +50,8 @@ fn rs_ldsc(
         options.select = selection(select_kind, select_list)?;
         options.chisq_max = chisq_max.first().and_then(given);
         options.stand = stand;
-        let result = interrupt::run(threads, |cancel| ldsc(&options, cancel))?.map_err(core_error)?;
+        let result =
+            interrupt::run(threads, |cancel| ldsc(&options, cancel))?.map_err(core_error)?;
         let labels = LogLabels {
             trait_files: labels,
             trait_names: (!trait_names.is_empty()).then_some(trait_names),
@@ -66,7 +67,9 @@ fn whole_number(x: f64, what: &str) -> RResult<u32> {
     if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64 {
         Ok(x as u32)
     } else {
-        Err(RError::argument(format!("`{what}` must be a positive whole number, not {x}.")))
+        Err(RError::argument(format!(
+            "`{what}` must be a positive whole number, not {x}."
+        )))
     }
 }
 
@@ -76,9 +79,15 @@ fn selection(kind: &str, list: &[f64]) -> RResult<ChromosomeSelection> {
         "odd" => ChromosomeSelection::Odd,
         "even" => ChromosomeSelection::Even,
         "list" => ChromosomeSelection::List(
-            list.iter().map(|&c| whole_number(c, "select")).collect::<RResult<_>>()?,
+            list.iter()
+                .map(|&c| whole_number(c, "select"))
+                .collect::<RResult<_>>()?,
         ),
-        other => return Err(RError::internal(format!("unknown chromosome selection '{other}'"))),
+        other => {
+            return Err(RError::internal(format!(
+                "unknown chromosome selection '{other}'"
+            )))
+        }
     })
 }
 
@@ -92,14 +101,17 @@ fn warning_kind(w: &LdscWarning) -> &'static str {
 
 fn result_to_r(result: &LdscResult, labels: &LogLabels) -> RResult<Robj> {
     let lines = render_results(result, labels);
-    let (messages, printed): (Vec<String>, Vec<bool>) =
-        lines.into_iter().map(|l| (l.text + "\n", l.console)).unzip();
+    let (messages, printed): (Vec<String>, Vec<bool>) = lines
+        .into_iter()
+        .map(|l| (l.text + "\n", l.console))
+        .unzip();
     let log = named_list(vec![
         ("messages", messages.into()),
         ("printed", printed.into()),
         ("warnings", Vec::<String>::new().into()),
     ])?;
-    let optional = |m: &Option<Vec<f64>>| m.as_ref().map_or_else(|| ().into(), |v| v.clone().into());
+    let optional =
+        |m: &Option<Vec<f64>>| m.as_ref().map_or_else(|| ().into(), |v| v.clone().into());
     named_list(vec![
         ("k", (result.n_traits as f64).into()),
         ("S", result.s.clone().into()),
@@ -109,8 +121,24 @@ fn result_to_r(result: &LdscResult, labels: &LogLabels) -> RResult<Robj> {
         ("m", result.m.into()),
         ("S_Stand", optional(&result.s_stand)),
         ("V_Stand", optional(&result.v_stand)),
-        ("warning_kinds", result.warnings.iter().map(warning_kind).collect::<Vec<_>>().into()),
-        ("warning_messages", result.warnings.iter().map(|w| w.message()).collect::<Vec<_>>().into()),
+        (
+            "warning_kinds",
+            result
+                .warnings
+                .iter()
+                .map(warning_kind)
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        (
+            "warning_messages",
+            result
+                .warnings
+                .iter()
+                .map(|w| w.message())
+                .collect::<Vec<_>>()
+                .into(),
+        ),
         ("log", log),
     ])
 }

@@ -6,7 +6,8 @@ use crate::munge::{error_to_r, log_to_r};
 use crate::{interrupt, threads};
 use extendr_api::prelude::*;
 use gsem_core::munge::{
-    join_traits, prepare_reference, sumstats_traits, SumstatsJob, SumstatsOptions, TraitOutput,
+    join_traits, prepare_reference, sumstats_traits, typed_column, SumstatsJob, SumstatsOptions,
+    TraitOutput, TypedColumn,
 };
 use std::path::{Path, PathBuf};
 
@@ -87,13 +88,13 @@ fn rs_sumstats_files(
             .reference
             .columns
             .iter()
-            .map(|column| {
-                table
-                    .rows
-                    .iter()
-                    .map(|&r| column.get(r).to_owned())
-                    .collect::<Vec<String>>()
-                    .into()
+            .map(|column| match typed_column(column, &table.rows) {
+                TypedColumn::Integer(v) => {
+                    Integers::from_values(v.into_iter().map(|x| x.map_or(Rint::na(), Rint::from)))
+                        .into()
+                }
+                TypedColumn::Double(v) => v.into(),
+                TypedColumn::Text(v) => v.into(),
             })
             .collect();
         named_list(vec![

@@ -15,6 +15,7 @@ mod run;
 mod sumstats_file;
 mod sumstats_run;
 mod sumstats_scale;
+mod typed;
 mod values;
 mod write;
 
@@ -28,5 +29,6 @@ pub use sumstats_file::{SumstatsOptions, TraitOutput};
 pub use sumstats_run::{
     join_traits, prepare_reference, sumstats_traits, SumstatsJob, SumstatsTable,
 };
+pub use typed::{typed_column, TypedColumn};
 pub use values::{parse_p, PValue};
 pub use write::write_sumstats_gz;
