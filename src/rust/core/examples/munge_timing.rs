@@ -21,6 +21,7 @@ fn main() {
         munge_file(raw, "raw", &reference, "hm3", &options, &CancelToken::new()).expect("munge");
     println!("munge: {:?} ({} rows)", t.elapsed(), munged.rows.len());
     let t = Instant::now();
-    write_sumstats_gz(Path::new("/tmp/munge_timing.sumstats.gz"), &munged).expect("write");
+    let out = std::env::temp_dir().join("munge_timing.sumstats.gz");
+    write_sumstats_gz(&out, &munged).expect("write");
     println!("write: {:?}", t.elapsed());
 }
