@@ -49,3 +49,15 @@ timing <- system.time(snps <- sumstats(
 print(utils::head(snps, 5), digits = 4)
 cat(sprintf("%d SNPs in all five traits; sumstats() took %.2f s\n", nrow(snps), timing[["elapsed"]]))
 setwd(old)
+
+section("fit_null_sc(): single-cell expression null models (exact REML)")
+sc_dir <- genomicsemrs_example("single_cell")
+cells <- utils::read.delim(file.path(sc_dir, "cells.tsv.gz"))
+expr <- as.matrix(utils::read.delim(file.path(sc_dir, "expr.tsv.gz"), row.names = 1))
+timing <- system.time(
+  fit <- fit_null_sc(expr, cells, grm = file.path(sc_dir, "grm"),
+                     covariates = ~ age + sex + PC1 + PC2 + cell_type + log_libsize)
+)
+print(fit, n = 8)
+cat(sprintf("%d genes, %d cells, %d donors (K = plink GRM) fitted in %.2f s\n", nrow(expr),
+            ncol(expr), length(fit$donors), timing[["elapsed"]]))

@@ -6,6 +6,7 @@ mod errors;
 mod interrupt;
 mod io;
 mod munge;
+mod single_cell;
 mod sitrep;
 mod sumstats;
 mod threads;
@@ -18,4 +19,5 @@ extendr_module! {
     use io;
     use munge;
     use sumstats;
+    use single_cell;
 }
