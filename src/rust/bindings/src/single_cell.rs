@@ -11,8 +11,8 @@ use crate::{interrupt, threads};
 use extendr_api::prelude::*;
 use gsem_core::single_cell::grm::{read_gcta_grm, read_sparse_grm, Grm};
 use gsem_core::single_cell::{
-    build_stage1, fit_group_genes, fit_null_sc, Design, DonorEigensystem, DonorKernel,
-    Expression, ExpressionLayout, FitOptions, NullFits, SingleCellError, TauMode,
+    build_stage1, fit_group_genes, fit_null_sc, Design, DonorEigensystem, DonorKernel, Expression,
+    ExpressionLayout, FitOptions, NullFits, SingleCellError, TauMode,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -105,17 +105,38 @@ fn group_flag(error: &SingleCellError) -> Option<&'static str> {
 /// Stage 2 for every gene of `expr` (genes x cells, all cells of the fit), reusing `stage1`.
 /// @noRd
 #[extendr]
-fn rs_fit_genes_sc(stage1: List, expr: &[f64], n_genes: i32, tau: Robj, requested_threads: Robj) -> Robj {
+fn rs_fit_genes_sc(
+    stage1: List,
+    expr: &[f64],
+    n_genes: i32,
+    tau: Robj,
+    requested_threads: Robj,
+) -> Robj {
     reply((|| {
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
         let sys = stage1_from_r(stage1)?;
         let n_genes = to_usize(n_genes, "the number of genes")?;
-        let n_cells = if n_genes == 0 { 0 } else { expr.len() / n_genes };
-        let expr = Expression { values: expr, n_cells, n_genes, layout: ExpressionLayout::GenesByCells };
-        let options = FitOptions { tau: tau_mode(&tau, false), genes_per_chunk: GENES_PER_CHUNK, keep_stage1: false };
+        let n_cells = if n_genes == 0 {
+            0
+        } else {
+            expr.len() / n_genes
+        };
+        let expr = Expression {
+            values: expr,
+            n_cells,
+            n_genes,
+            layout: ExpressionLayout::GenesByCells,
+        };
+        let options = FitOptions {
+            tau: tau_mode(&tau, false),
+            genes_per_chunk: GENES_PER_CHUNK,
+            keep_stage1: false,
+        };
         let genes: Vec<usize> = (0..n_genes).collect();
-        let fits = interrupt::run(threads, |cancel| fit_group_genes(&sys, &expr, &genes, &options, cancel))?
-            .map_err(core_error)?;
+        let fits = interrupt::run(threads, |cancel| {
+            fit_group_genes(&sys, &expr, &genes, &options, cancel)
+        })?
+        .map_err(core_error)?;
         fits_to_r(&fits)
     })())
 }
@@ -145,9 +166,17 @@ fn rs_fit_null_sc(
         let n_columns = to_usize(n_columns, "the number of design columns")?;
         let design = design_view(design, n_columns, &names)?;
         let n_genes = to_usize(n_genes, "the number of genes")?;
-        let expr =
-            Expression { values: expr, n_cells: design.n_cells, n_genes, layout: ExpressionLayout::GenesByCells };
-        let options = FitOptions { tau: tau_mode(&tau, shared), genes_per_chunk: GENES_PER_CHUNK, keep_stage1: true };
+        let expr = Expression {
+            values: expr,
+            n_cells: design.n_cells,
+            n_genes,
+            layout: ExpressionLayout::GenesByCells,
+        };
+        let options = FitOptions {
+            tau: tau_mode(&tau, shared),
+            genes_per_chunk: GENES_PER_CHUNK,
+            keep_stage1: true,
+        };
         let n_donors = to_usize(n_donors, "the number of donors")?;
         let fits = interrupt::run(threads, |cancel| {
             fit_null_sc(&donors, n_donors, kernel, &design, &expr, &options, cancel)
@@ -189,11 +218,22 @@ fn tau_mode(tau: &Robj, shared: bool) -> TauMode {
     }
 }
 
-fn design_view<'a>(values: &'a [f64], n_columns: usize, names: &'a [String]) -> RResult<Design<'a>> {
+fn design_view<'a>(
+    values: &'a [f64],
+    n_columns: usize,
+    names: &'a [String],
+) -> RResult<Design<'a>> {
     if n_columns == 0 || values.len() % n_columns != 0 {
-        return Err(RError::argument("The design matrix has no columns or a ragged shape."));
+        return Err(RError::argument(
+            "The design matrix has no columns or a ragged shape.",
+        ));
     }
-    Ok(Design { values, n_cells: values.len() / n_columns, n_columns, names })
+    Ok(Design {
+        values,
+        n_cells: values.len() / n_columns,
+        n_columns,
+        names,
+    })
 }
 
 fn optional_reals(value: &Robj) -> Option<&[f64]> {
@@ -216,7 +256,9 @@ fn zero_based(values: &[i32], what: &str) -> RResult<Vec<usize>> {
             if v >= 1 {
                 Ok(v as usize - 1)
             } else {
-                Err(RError::argument(format!("{what} must be a positive index, not {v}.")))
+                Err(RError::argument(format!(
+                    "{what} must be a positive index, not {v}."
+                )))
             }
         })
         .collect()
@@ -225,7 +267,10 @@ fn zero_based(values: &[i32], what: &str) -> RResult<Vec<usize>> {
 fn one_based(values: &[usize]) -> RResult<Robj> {
     values
         .iter()
-        .map(|&v| i32::try_from(v + 1).map_err(|_| RError::argument("An index exceeds R's integer range.")))
+        .map(|&v| {
+            i32::try_from(v + 1)
+                .map_err(|_| RError::argument("An index exceeds R's integer range."))
+        })
         .collect::<RResult<Vec<i32>>>()
         .map(Robj::from)
 }
@@ -277,26 +322,31 @@ fn stage1_to_r(sys: &DonorEigensystem) -> RResult<Robj> {
 fn stage1_from_r(state: List) -> RResult<DonorEigensystem> {
     let map: HashMap<&str, Robj> = state.iter().collect();
     let get = |name: &str| -> RResult<&Robj> {
-        map.get(name)
-            .ok_or_else(|| RError::argument(format!("The stage-1 state lacks its `{name}` element.")))
+        map.get(name).ok_or_else(|| {
+            RError::argument(format!("The stage-1 state lacks its `{name}` element."))
+        })
     };
     let reals = |name: &str| -> RResult<Vec<f64>> {
         get(name)?
             .as_real_slice()
             .map(<[f64]>::to_vec)
-            .ok_or_else(|| RError::argument(format!("The stage-1 element `{name}` must be numeric.")))
+            .ok_or_else(|| {
+                RError::argument(format!("The stage-1 element `{name}` must be numeric."))
+            })
     };
     let indices = |name: &str| -> RResult<Vec<usize>> {
-        let values = get(name)?
-            .as_integer_slice()
-            .ok_or_else(|| RError::argument(format!("The stage-1 element `{name}` must be integer.")))?;
+        let values = get(name)?.as_integer_slice().ok_or_else(|| {
+            RError::argument(format!("The stage-1 element `{name}` must be integer."))
+        })?;
         zero_based(values, name)
     };
     let count = |name: &str| -> RResult<usize> {
-        let value = get(name)?.as_real().filter(|v| *v >= 0.0 && v.fract() == 0.0);
-        value
-            .map(|v| v as usize)
-            .ok_or_else(|| RError::argument(format!("The stage-1 element `{name}` must be a count.")))
+        let value = get(name)?
+            .as_real()
+            .filter(|v| *v >= 0.0 && v.fract() == 0.0);
+        value.map(|v| v as usize).ok_or_else(|| {
+            RError::argument(format!("The stage-1 element `{name}` must be a count."))
+        })
     };
     let sys = DonorEigensystem {
         donors: indices("donors")?,
