@@ -9,7 +9,10 @@ use crate::convert::{named_list, optional_int};
 use crate::errors::{core_error, reply, RError, RResult};
 use crate::{interrupt, threads};
 use extendr_api::prelude::*;
-use gsem_core::single_cell::grm::{read_gcta_grm, read_sparse_grm, Grm};
+use gsem_core::single_cell::grm::{
+    check_positive_semidefinite, read_gcta_grm, read_sparse_grm, Grm, GrmError,
+};
+use gsem_core::single_cell::tolerances::KERNEL_PSD_RELATIVE;
 use gsem_core::single_cell::{
     build_stage1, fit_group_genes, fit_null_sc, Design, DonorEigensystem, DonorKernel, Expression,
     ExpressionLayout, FitOptions, NullFits, SingleCellError, TauMode,
@@ -79,6 +82,14 @@ fn rs_build_stage1_sc(
         })?;
         match built {
             Ok(sys) => stage1_to_r(&sys),
+            // Stage 1 tests D^1/2 K D^1/2; report the eigenvalues of K itself, as users know it.
+            Err(error @ SingleCellError::Kernel(GrmError::NotPositiveSemidefinite { .. })) => {
+                let values = kernel_values.unwrap_or_default();
+                match check_positive_semidefinite(values, n_donors, KERNEL_PSD_RELATIVE) {
+                    Err(on_kernel) => Err(core_error(on_kernel)),
+                    Ok(_) => Err(core_error(error)),
+                }
+            }
             Err(error) => match (as_flag, group_flag(&error)) {
                 (true, Some(status)) => named_list(vec![
                     ("ok", false.into()),
