@@ -28,5 +28,23 @@ rs_ldsc <- function(traits, labels, sample_prev, population_prev, ld, wld, trait
 #' @noRd
 rs_sumstats_files <- function(inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads) .Call(wrap__rs_sumstats_files, inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads)
 
+#' Read a GRM: `kind` is "gcta" (prefix or .grm.bin path) or "sparse" (.mtx plus id file).
+#' @noRd
+rs_read_grm <- function(path, kind, id_path) .Call(wrap__rs_read_grm, path, kind, id_path)
+
+#' Stage 1 for the cells `observed` (1-based; `NULL` = all). Groups that cannot be fitted
+#' (too few donors or cells, collinear design once cells drop out) come back as
+#' `list(ok = FALSE, status = <gene status>, message = ...)` when `as_flag` is true.
+#' @noRd
+rs_build_stage1_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, observed, as_flag, requested_threads) .Call(wrap__rs_build_stage1_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, observed, as_flag, requested_threads)
+
+#' Stage 2 for every gene of `expr` (genes x cells, all cells of the fit), reusing `stage1`.
+#' @noRd
+rs_fit_genes_sc <- function(stage1, expr, n_genes, tau, requested_threads) .Call(wrap__rs_fit_genes_sc, stage1, expr, n_genes, tau, requested_threads)
+
+#' The whole fit in one call (used for `tau = "shared"`, which pools all genes).
+#' @noRd
+rs_fit_null_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads) .Call(wrap__rs_fit_null_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads)
+
 
 # nolint end

@@ -58,3 +58,14 @@ for (chr in 1:22) {
   }
 }
 cat("SNPs kept:", length(keep_snps), "\n")
+
+# The single-cell example (for fit_null_sc(), its vignette and `make demo`): the shared
+# single-cell reference inputs, copied byte for byte (cells.tsv gzipped).
+sc_src <- file.path(dirname(normalizePath(src)), "single_cell")
+sc_dst <- file.path(dst, "single_cell")
+if (dir.exists(sc_src)) {
+  dir.create(sc_dst, showWarnings = FALSE)
+  write_gz(read_lines(file.path(sc_src, "cells.tsv")), file.path(sc_dst, "cells.tsv.gz"))
+  file.copy(file.path(sc_src, c("expr.tsv.gz", "grm.grm.bin", "grm.grm.id", "grm.grm.N.bin")),
+            sc_dst, overwrite = TRUE)
+}

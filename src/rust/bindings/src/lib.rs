@@ -7,6 +7,7 @@ mod interrupt;
 mod io;
 mod ldsc;
 mod munge;
+mod single_cell;
 mod sitrep;
 mod sumstats;
 mod threads;
@@ -20,4 +21,5 @@ extendr_module! {
     use munge;
     use ldsc;
     use sumstats;
+    use single_cell;
 }

@@ -1,0 +1,389 @@
+//! `fit_null_sc()`, `fit_null()` and `read_grm()`: plain R vectors in, plain lists out.
+//!
+//! R prepares everything: `donor_of_cell` as 1-based indices into the GRM's donors, the design
+//! as a cells x columns double matrix, the expression as a genes x cells double matrix (NA =
+//! missing). The stage-1 state travels to R and back as a list of plain vectors (1-based
+//! indices on the R side), so a fit survives `saveRDS()` and can be reused later.
+
+use crate::convert::{named_list, optional_int};
+use crate::errors::{core_error, reply, RError, RResult};
+use crate::{interrupt, threads};
+use extendr_api::prelude::*;
+use gsem_core::single_cell::grm::{
+    check_positive_semidefinite, read_gcta_grm, read_sparse_grm, Grm, GrmError,
+};
+use gsem_core::single_cell::tolerances::KERNEL_PSD_RELATIVE;
+use gsem_core::single_cell::{
+    build_stage1, fit_group_genes, fit_null_sc, Design, DonorEigensystem, DonorKernel, Expression,
+    ExpressionLayout, FitOptions, NullFits, SingleCellError, TauMode,
+};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Genes summarised together inside one call (the unit of cancellation checks).
+const GENES_PER_CHUNK: usize = 32;
+
+/// Read a GRM: `kind` is "gcta" (prefix or .grm.bin path) or "sparse" (.mtx plus id file).
+/// @noRd
+#[extendr]
+fn rs_read_grm(path: &str, kind: &str, id_path: &str) -> Robj {
+    reply((|| {
+        let grm = match kind {
+            "gcta" => read_gcta_grm(Path::new(path)),
+            "sparse" => read_sparse_grm(Path::new(path), Path::new(id_path)),
+            other => return Err(RError::argument(format!("Unknown GRM format '{other}'."))),
+        }
+        .map_err(core_error)?;
+        grm_to_r(grm)
+    })())
+}
+
+fn grm_to_r(grm: Grm) -> RResult<Robj> {
+    let n_snps: Robj = grm.n_snps.map_or(().into(), Robj::from);
+    named_list(vec![
+        ("family_ids", grm.family_ids.into()),
+        ("individual_ids", grm.individual_ids.into()),
+        ("values", grm.values.into()),
+        ("n_snps", n_snps),
+    ])
+}
+
+/// Stage 1 for the cells `observed` (1-based; `NULL` = all). Groups that cannot be fitted
+/// (too few donors or cells, collinear design once cells drop out) come back as
+/// `list(ok = FALSE, status = <gene status>, message = ...)` when `as_flag` is true.
+/// @noRd
+#[extendr]
+#[allow(clippy::too_many_arguments)]
+fn rs_build_stage1_sc(
+    donor_of_cell: &[i32],
+    n_donors: i32,
+    kernel: Robj,
+    design: &[f64],
+    n_columns: i32,
+    names: Vec<String>,
+    observed: Robj,
+    as_flag: bool,
+    requested_threads: Robj,
+) -> Robj {
+    reply((|| {
+        let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
+        let donors = zero_based(donor_of_cell, "the donor of each cell")?;
+        let kernel_values = optional_reals(&kernel);
+        let kernel = kernel_values.map_or(DonorKernel::Identity, DonorKernel::Dense);
+        let n_columns = to_usize(n_columns, "the number of design columns")?;
+        let design = design_view(design, n_columns, &names)?;
+        let cells = match observed.as_integer_slice() {
+            Some(cells) => Some(zero_based(cells, "an observed cell")?),
+            None => None,
+        };
+        let n_donors = to_usize(n_donors, "the number of donors")?;
+        let built = interrupt::run(threads, |_| {
+            build_stage1(&donors, n_donors, kernel, &design, cells.as_deref())
+        })?;
+        match built {
+            Ok(sys) => stage1_to_r(&sys),
+            // Stage 1 tests D^1/2 K D^1/2; report the eigenvalues of K itself, as users know it.
+            Err(error @ SingleCellError::Kernel(GrmError::NotPositiveSemidefinite { .. })) => {
+                let values = kernel_values.unwrap_or_default();
+                match check_positive_semidefinite(values, n_donors, KERNEL_PSD_RELATIVE) {
+                    Err(on_kernel) => Err(core_error(on_kernel)),
+                    Ok(_) => Err(core_error(error)),
+                }
+            }
+            Err(error) => match (as_flag, group_flag(&error)) {
+                (true, Some(status)) => named_list(vec![
+                    ("ok", false.into()),
+                    ("status", status.into()),
+                    ("message", error.to_string().into()),
+                ]),
+                _ => Err(core_error(error)),
+            },
+        }
+    })())
+}
+
+/// The gene status for errors that only concern a group of genes with missing cells.
+fn group_flag(error: &SingleCellError) -> Option<&'static str> {
+    match error {
+        SingleCellError::TooFewDonors { .. } | SingleCellError::TooFewCells { .. } => {
+            Some("too_few_observations")
+        }
+        SingleCellError::CollinearCovariate { .. } => Some("design_singular"),
+        _ => None,
+    }
+}
+
+/// Stage 2 for every gene of `expr` (genes x cells, all cells of the fit), reusing `stage1`.
+/// @noRd
+#[extendr]
+fn rs_fit_genes_sc(
+    stage1: List,
+    expr: &[f64],
+    n_genes: i32,
+    tau: Robj,
+    requested_threads: Robj,
+) -> Robj {
+    reply((|| {
+        let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
+        let sys = stage1_from_r(stage1)?;
+        let n_genes = to_usize(n_genes, "the number of genes")?;
+        let n_cells = if n_genes == 0 {
+            0
+        } else {
+            expr.len() / n_genes
+        };
+        let expr = Expression {
+            values: expr,
+            n_cells,
+            n_genes,
+            layout: ExpressionLayout::GenesByCells,
+        };
+        let options = FitOptions {
+            tau: tau_mode(&tau, false),
+            genes_per_chunk: GENES_PER_CHUNK,
+            keep_stage1: false,
+        };
+        let genes: Vec<usize> = (0..n_genes).collect();
+        let fits = interrupt::run(threads, |cancel| {
+            fit_group_genes(&sys, &expr, &genes, &options, cancel)
+        })?
+        .map_err(core_error)?;
+        fits_to_r(&fits)
+    })())
+}
+
+/// The whole fit in one call (used for `tau = "shared"`, which pools all genes).
+/// @noRd
+#[extendr]
+#[allow(clippy::too_many_arguments)]
+fn rs_fit_null_sc(
+    donor_of_cell: &[i32],
+    n_donors: i32,
+    kernel: Robj,
+    design: &[f64],
+    n_columns: i32,
+    names: Vec<String>,
+    expr: &[f64],
+    n_genes: i32,
+    shared: bool,
+    tau: Robj,
+    requested_threads: Robj,
+) -> Robj {
+    reply((|| {
+        let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
+        let donors = zero_based(donor_of_cell, "the donor of each cell")?;
+        let kernel_values = optional_reals(&kernel);
+        let kernel = kernel_values.map_or(DonorKernel::Identity, DonorKernel::Dense);
+        let n_columns = to_usize(n_columns, "the number of design columns")?;
+        let design = design_view(design, n_columns, &names)?;
+        let n_genes = to_usize(n_genes, "the number of genes")?;
+        let expr = Expression {
+            values: expr,
+            n_cells: design.n_cells,
+            n_genes,
+            layout: ExpressionLayout::GenesByCells,
+        };
+        let options = FitOptions {
+            tau: tau_mode(&tau, shared),
+            genes_per_chunk: GENES_PER_CHUNK,
+            keep_stage1: true,
+        };
+        let n_donors = to_usize(n_donors, "the number of donors")?;
+        let fits = interrupt::run(threads, |cancel| {
+            fit_null_sc(&donors, n_donors, kernel, &design, &expr, &options, cancel)
+        })?
+        .map_err(core_error)?;
+        let groups: Vec<Robj> = fits
+            .groups
+            .iter()
+            .map(|g| {
+                let state = match &g.stage1 {
+                    Some(sys) => stage1_to_r(sys)?,
+                    None => ().into(),
+                };
+                named_list(vec![
+                    ("missing_cells", one_based(&g.missing_cells)?),
+                    ("genes", one_based(&g.genes)?),
+                    ("stage1", state),
+                ])
+            })
+            .collect::<RResult<_>>()?;
+        let shared_tau: Robj = fits.shared_tau.map_or(().into(), Robj::from);
+        named_list(vec![
+            ("fits", fits_to_r(&fits)?),
+            ("group_of_gene", one_based(&fits.group_of_gene)?),
+            ("groups", List::from_values(groups).into()),
+            ("shared_tau", shared_tau),
+        ])
+    })())
+}
+
+/// `tau` is `NULL` or `NA` to estimate it per gene, else the fixed value.
+fn tau_mode(tau: &Robj, shared: bool) -> TauMode {
+    if shared {
+        return TauMode::Shared;
+    }
+    match tau.as_real() {
+        Some(value) if !tau.is_na() => TauMode::Fixed(value),
+        _ => TauMode::Estimate,
+    }
+}
+
+fn design_view<'a>(
+    values: &'a [f64],
+    n_columns: usize,
+    names: &'a [String],
+) -> RResult<Design<'a>> {
+    if n_columns == 0 || values.len() % n_columns != 0 {
+        return Err(RError::argument(
+            "The design matrix has no columns or a ragged shape.",
+        ));
+    }
+    Ok(Design {
+        values,
+        n_cells: values.len() / n_columns,
+        n_columns,
+        names,
+    })
+}
+
+fn optional_reals(value: &Robj) -> Option<&[f64]> {
+    if value.is_null() {
+        None
+    } else {
+        value.as_real_slice()
+    }
+}
+
+fn to_usize(value: i32, what: &str) -> RResult<usize> {
+    usize::try_from(value).map_err(|_| RError::argument(format!("{what} must not be negative.")))
+}
+
+/// R's 1-based indices to 0-based; NA and values below 1 are refused.
+fn zero_based(values: &[i32], what: &str) -> RResult<Vec<usize>> {
+    values
+        .iter()
+        .map(|&v| {
+            if v >= 1 {
+                Ok(v as usize - 1)
+            } else {
+                Err(RError::argument(format!(
+                    "{what} must be a positive index, not {v}."
+                )))
+            }
+        })
+        .collect()
+}
+
+fn one_based(values: &[usize]) -> RResult<Robj> {
+    values
+        .iter()
+        .map(|&v| {
+            i32::try_from(v + 1)
+                .map_err(|_| RError::argument("An index exceeds R's integer range."))
+        })
+        .collect::<RResult<Vec<i32>>>()
+        .map(Robj::from)
+}
+
+fn fits_to_r(fits: &NullFits) -> RResult<Robj> {
+    let genes = &fits.genes;
+    let column = |f: &dyn Fn(&gsem_core::single_cell::GeneFit) -> f64| -> Robj {
+        genes.iter().map(f).collect::<Vec<f64>>().into()
+    };
+    let flag = |f: &dyn Fn(&gsem_core::single_cell::GeneFit) -> bool| -> Robj {
+        genes.iter().map(f).collect::<Vec<bool>>().into()
+    };
+    let status: Vec<&str> = genes.iter().map(|g| g.status.code()).collect();
+    named_list(vec![
+        ("tau", column(&|g| g.tau)),
+        ("sigma2_g", column(&|g| g.s2g)),
+        ("sigma2_e", column(&|g| g.s2e)),
+        ("h2", column(&|g| g.h2)),
+        ("loglik_reml", column(&|g| g.loglik_reml)),
+        ("iterations", column(&|g| f64::from(g.evaluations))),
+        ("converged", flag(&|g| g.converged)),
+        ("at_boundary", flag(&|g| g.at_boundary)),
+        ("status", status.into()),
+        ("beta", fits.beta.clone().into()),
+        ("se", fits.se.clone().into()),
+    ])
+}
+
+fn stage1_to_r(sys: &DonorEigensystem) -> RResult<Robj> {
+    named_list(vec![
+        ("donors", one_based(&sys.donors)?),
+        ("cells", one_based(&sys.cells)?),
+        ("donor_of_cell", one_based(&sys.donor_of_cell)?),
+        ("cells_per_donor", sys.cells_per_donor.clone().into()),
+        ("eigenvalues", sys.eigenvalues.clone().into()),
+        ("eigenvectors", sys.eigenvectors.clone().into()),
+        ("identity_kernel", sys.identity_kernel.into()),
+        ("x_rotated", sys.x_rotated.clone().into()),
+        ("xtx", sys.xtx.clone().into()),
+        ("x_within", sys.x_within.clone().into()),
+        ("xtx_within", sys.xtx_within.clone().into()),
+        ("n_cells", (sys.n_cells as f64).into()),
+        ("n_donors", (sys.n_donors as f64).into()),
+        ("n_columns", (sys.n_columns as f64).into()),
+        ("single_cell_donors", (sys.single_cell_donors as f64).into()),
+    ])
+}
+
+fn stage1_from_r(state: List) -> RResult<DonorEigensystem> {
+    let map: HashMap<&str, Robj> = state.iter().collect();
+    let get = |name: &str| -> RResult<&Robj> {
+        map.get(name).ok_or_else(|| {
+            RError::argument(format!("The stage-1 state lacks its `{name}` element."))
+        })
+    };
+    let reals = |name: &str| -> RResult<Vec<f64>> {
+        get(name)?
+            .as_real_slice()
+            .map(<[f64]>::to_vec)
+            .ok_or_else(|| {
+                RError::argument(format!("The stage-1 element `{name}` must be numeric."))
+            })
+    };
+    let indices = |name: &str| -> RResult<Vec<usize>> {
+        let values = get(name)?.as_integer_slice().ok_or_else(|| {
+            RError::argument(format!("The stage-1 element `{name}` must be integer."))
+        })?;
+        zero_based(values, name)
+    };
+    let count = |name: &str| -> RResult<usize> {
+        let value = get(name)?
+            .as_real()
+            .filter(|v| *v >= 0.0 && v.fract() == 0.0);
+        value.map(|v| v as usize).ok_or_else(|| {
+            RError::argument(format!("The stage-1 element `{name}` must be a count."))
+        })
+    };
+    let sys = DonorEigensystem {
+        donors: indices("donors")?,
+        cells: indices("cells")?,
+        donor_of_cell: indices("donor_of_cell")?,
+        cells_per_donor: reals("cells_per_donor")?,
+        eigenvalues: reals("eigenvalues")?,
+        eigenvectors: reals("eigenvectors")?,
+        identity_kernel: get("identity_kernel")?.as_bool().unwrap_or(false),
+        x_rotated: reals("x_rotated")?,
+        xtx: reals("xtx")?,
+        x_within: reals("x_within")?,
+        xtx_within: reals("xtx_within")?,
+        n_cells: count("n_cells")?,
+        n_donors: count("n_donors")?,
+        n_columns: count("n_columns")?,
+        single_cell_donors: count("single_cell_donors")?,
+    };
+    sys.check_consistent().map_err(core_error)?;
+    Ok(sys)
+}
+
+extendr_module! {
+    mod single_cell;
+    fn rs_read_grm;
+    fn rs_build_stage1_sc;
+    fn rs_fit_genes_sc;
+    fn rs_fit_null_sc;
+}
