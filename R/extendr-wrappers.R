@@ -17,6 +17,12 @@ rs_read_delim <- function(path, max_rows) .Call(wrap__rs_read_delim, path, max_r
 #' @noRd
 rs_munge_files <- function(inputs, labels, outputs, hm3, hm3_label, n, info_filter, maf_filter, column_fields, column_names, requested_threads) .Call(wrap__rs_munge_files, inputs, labels, outputs, hm3, hm3_label, n, info_filter, maf_filter, column_fields, column_names, requested_threads)
 
+#' @noRd
+rs_usermodel <- function(s, names, v, model, estimation, std_lv, fix_resid, toler, q_factor) .Call(wrap__rs_usermodel, s, names, v, model, estimation, std_lv, fix_resid, toler, q_factor)
+
+#' @noRd
+rs_commonfactor <- function(s, names, v, estimation) .Call(wrap__rs_commonfactor, s, names, v, estimation)
+
 #' Per-trait flags arrive as logical vectors of the same length as `inputs`.
 #' @noRd
 rs_sumstats_files <- function(inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads) .Call(wrap__rs_sumstats_files, inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads)

@@ -58,3 +58,10 @@ for (chr in 1:22) {
   }
 }
 cat("SNPs kept:", length(keep_snps), "\n")
+
+# GenomicSEM's own ldsc() result on the full reference set (out/ldsc.rds), copied unchanged so
+# that usermodel()/commonfactor() examples and tests have a covariance structure to fit.
+ldsc_golden <- file.path(dirname(src), "out", "ldsc.rds")
+if (file.exists(ldsc_golden)) {
+  saveRDS(readRDS(ldsc_golden), file.path(dst, "ldsc_T1_T5.rds"), compress = "xz", version = 2)
+}

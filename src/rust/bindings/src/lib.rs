@@ -6,6 +6,7 @@ mod errors;
 mod interrupt;
 mod io;
 mod munge;
+mod sem;
 mod sitrep;
 mod sumstats;
 mod threads;
@@ -17,5 +18,6 @@ extendr_module! {
     use sitrep;
     use io;
     use munge;
+    use sem;
     use sumstats;
 }

@@ -10,6 +10,7 @@ pub mod io;
 pub mod munge;
 pub mod parallel;
 pub mod rmath;
+pub mod sem;
 
 /// Version of the core crate, reported by `genomicsemrs_sitrep()`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
