@@ -49,6 +49,13 @@
 #' * The numbers agree with GenomicSEM's to about 1e-6 relative: GenomicSEM stops lavaan's
 #'   optimiser early (`optim.dx.tol = .01`) while the engine converges fully (see
 #'   `vignette("genomicsemrs")` for the measured differences).
+#' * `toler` is checked as R's `solve(tol = toler)` checks (reciprocal condition number of the
+#'   information matrix in the 1-norm); failing it is an error, where GenomicSEM warned,
+#'   printed the estimates without standard errors and returned `NULL`.
+#' * Reproduced on purpose: the text standard-error columns and `"< 5e-300"` p-values (quirk
+#'   U2), logical `NA` fit statistics of saturated models (U3), the smoothing messages with
+#'   GenomicSEM's signed Z difference (U4), and row names that follow the session's collation
+#'   (GenomicSEM's `merge()` on `"lhs op rhs"`).
 #' * Only lavaan's warnings about negative variances (Heywood cases) are passed on
 #'   ("The unstandardized model produced the following warning: ..."); lavaan's other
 #'   warnings have no counterpart.

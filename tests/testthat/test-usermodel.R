@@ -182,3 +182,20 @@ test_that("usermodel() matches lavaan on PoliticalDemocracy (regressions, equali
   expect_lavaan_parity(model, data, "DWLS")
   expect_lavaan_parity(model, data, "ML", tol = sem_tolerances$lavaan_flat)
 })
+
+test_that("a negative definite S that cannot be smoothed is a classed error", {
+  cs <- example_covstruc()
+  cs$S <- -cs$S
+  expect_error(sem_quiet(usermodel(cs, model = sem_models$model_1f)),
+               class = "genomicsemrs_error_not_positive_definite")
+  expect_error(sem_quiet(commonfactor(cs)), class = "genomicsemrs_error_not_positive_definite")
+})
+
+test_that("latent correlations beyond 1 print the estimates and return NULL, as in GenomicSEM", {
+  # With T4 ~~ T5 free, the two-factor model's factor correlation goes above 1 on these data.
+  model <- paste(sem_models$model_2f_Q, "T4 ~~ T5", sep = "\n")
+  out <- capture.output(fit <- usermodel(example_covstruc(), model = model))
+  expect_null(fit)
+  expect_match(out[2], "correlations among your latent variables", fixed = TRUE)
+  expect_true(any(grepl("Unstandardized_Estimate", out, fixed = TRUE)))
+})
