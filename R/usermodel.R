@@ -70,7 +70,7 @@
 #' @param imp_cov Also return the model-implied and residual covariance matrices.
 #' @param fix_resid If the model fails to converge, refit it with the residual variances
 #'   bounded below by 1e-4.
-#' @param toler `NULL` (no check) or a tolerance: the information matrix must have a
+#' @param toler `NULL` or `FALSE` (no check) or a tolerance: the information matrix must have a
 #'   reciprocal condition number of at least `toler` (as `solve(tol = toler)` checks).
 #' @param Q_Factor Also return a chi-square test of the residual covariances between the
 #'   indicators of every pair of correlated factors.
@@ -106,7 +106,7 @@ usermodel <- function(covstruc, estimation = "DWLS", model = "", CFIcalc = TRUE,
   if (!is.null(toler) && !(isFALSE(toler) || (is.numeric(toler) && length(toler) == 1L && !is.na(toler)))) {
     gsem_abort("`toler` must be NULL, FALSE or a single number.", call = call)
   }
-  if (isFALSE(toler)) toler <- .Machine$double.eps
+  if (isFALSE(toler)) toler <- NULL # solve(tol = FALSE) is solve(tol = 0): no check
   if (!any(grepl("~", model, fixed = TRUE), grepl("=", model, fixed = TRUE), grepl("+", model, fixed = TRUE))) {
     gsem_warn(paste0("Your model name may be listed in quotes; please remove the quotes and try re-running ",
                      "if the function has returned an error about not locating the ReorderModel."),

@@ -199,3 +199,10 @@ test_that("latent correlations beyond 1 print the estimates and return NULL, as 
   expect_match(out[2], "correlations among your latent variables", fixed = TRUE)
   expect_true(any(grepl("Unstandardized_Estimate", out, fixed = TRUE)))
 })
+
+test_that("`toler` = FALSE or a tiny tolerance leaves the fit unchanged", {
+  cs <- example_covstruc()
+  base <- sem_quiet(usermodel(cs, model = sem_models$model_1f))
+  expect_identical(sem_quiet(usermodel(cs, model = sem_models$model_1f, toler = FALSE)), base)
+  expect_identical(sem_quiet(usermodel(cs, model = sem_models$model_1f, toler = 1e-12)), base)
+})
