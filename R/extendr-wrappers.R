@@ -24,6 +24,12 @@ rs_munge_files <- function(inputs, labels, outputs, hm3, hm3_label, n, info_filt
 #' @noRd
 rs_ldsc <- function(traits, labels, sample_prev, population_prev, ld, wld, trait_names, sep_weights, chr, n_blocks, select_kind, select_list, chisq_max, stand, began_at, requested_threads) .Call(wrap__rs_ldsc, traits, labels, sample_prev, population_prev, ld, wld, trait_names, sep_weights, chr, n_blocks, select_kind, select_list, chisq_max, stand, began_at, requested_threads)
 
+#' @noRd
+rs_usermodel <- function(s, names, v, model, estimation, std_lv, fix_resid, toler, q_factor) .Call(wrap__rs_usermodel, s, names, v, model, estimation, std_lv, fix_resid, toler, q_factor)
+
+#' @noRd
+rs_commonfactor <- function(s, names, v, estimation) .Call(wrap__rs_commonfactor, s, names, v, estimation)
+
 #' Per-trait flags arrive as logical vectors of the same length as `inputs`.
 #' @noRd
 rs_sumstats_files <- function(inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads) .Call(wrap__rs_sumstats_files, inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads)

@@ -69,3 +69,9 @@ if (dir.exists(sc_src)) {
   file.copy(file.path(sc_src, c("expr.tsv.gz", "grm.grm.bin", "grm.grm.id", "grm.grm.N.bin")),
             sc_dst, overwrite = TRUE)
 }
+# GenomicSEM's own ldsc() result on the full reference set (out/ldsc.rds), copied unchanged so
+# that usermodel()/commonfactor() examples and tests have a covariance structure to fit.
+ldsc_golden <- file.path(dirname(src), "out", "ldsc.rds")
+if (file.exists(ldsc_golden)) {
+  saveRDS(readRDS(ldsc_golden), file.path(dst, "ldsc_T1_T5.rds"), compress = "xz", version = 2)
+}

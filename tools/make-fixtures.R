@@ -27,3 +27,14 @@ ss[] <- lapply(ss, function(x) if (is.double(x)) sprintf("%.17g", x) else x)
 write.table(ss, con, sep = "\t", quote = FALSE, row.names = FALSE)
 close(con)
 cat("munge rows:", nrow(munged), " sumstats rows:", nrow(ss), "\n")
+
+# usermodel()/commonfactor() goldens: GenomicSEM's returned objects, unchanged (a few KB).
+ext_dir <- file.path(dirname(out_dir), "extended")
+sem_goldens <- c("um_1f_DWLS", "um_1f_ML", "um_2f_DWLS", "um_2f_nodef_ML", "um_2f_nodef_DWLS",
+                 "um_1f_stdlv", "um_1f_impcov", "um_2fQ_QFactor", "um_2f_QFactor_impcov",
+                 "cf_DWLS", "cf_ML")
+if (dir.exists(ext_dir)) {
+  saveRDS(setNames(lapply(sem_goldens, function(n) readRDS(file.path(ext_dir, paste0(n, ".rds")))),
+                   sem_goldens),
+          file.path(dst, "sem_goldens.rds"), compress = "xz", version = 2)
+}

@@ -31,3 +31,15 @@ pub fn named_list(pairs: Vec<(&str, Robj)>) -> RResult<Robj> {
 pub fn flags(values: &Logicals) -> Vec<bool> {
     values.iter().map(|v| v.is_true()).collect()
 }
+
+/// A numeric R matrix (already coerced to double by R) as an owned nalgebra matrix.
+pub fn dmatrix(value: &Robj, what: &str) -> RResult<nalgebra::DMatrix<f64>> {
+    let view = ndarray::ArrayView2::<f64>::try_from(value)
+        .map_err(|_| RError::argument(format!("`{what}` must be a numeric matrix.")))?;
+    Ok(nalgebra::DMatrix::from_fn(view.nrows(), view.ncols(), |i, j| view[[i, j]]))
+}
+
+/// An nalgebra matrix as an R numeric matrix.
+pub fn rmatrix(m: &nalgebra::DMatrix<f64>) -> Robj {
+    RMatrix::<f64>::new_matrix(m.nrows(), m.ncols(), |r, c| m[(r, c)]).into()
+}

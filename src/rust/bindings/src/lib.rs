@@ -7,6 +7,7 @@ mod interrupt;
 mod io;
 mod ldsc;
 mod munge;
+mod sem;
 mod single_cell;
 mod sitrep;
 mod sumstats;
@@ -20,6 +21,7 @@ extendr_module! {
     use io;
     use munge;
     use ldsc;
+    use sem;
     use sumstats;
     use single_cell;
 }

@@ -11,6 +11,7 @@ pub mod ldsc;
 pub mod munge;
 pub mod parallel;
 pub mod rmath;
+pub mod sem;
 pub mod single_cell;
 
 /// Version of the core crate, reported by `genomicsemrs_sitrep()`.

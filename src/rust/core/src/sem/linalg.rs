@@ -1,0 +1,133 @@
+//! Small dense helpers that work in caller-provided buffers (no allocation), for the
+//! per-fit hot path.
+
+use nalgebra::DMatrix;
+
+/// Inverts the square matrix `a` in place by Gauss-Jordan elimination with partial pivoting,
+/// using `work` (same shape) as scratch. Returns false when `a` is singular.
+pub fn invert_in_place(a: &mut DMatrix<f64>, work: &mut DMatrix<f64>) -> bool {
+    let n = a.nrows();
+    work.fill_with_identity();
+    for col in 0..n {
+        let mut pivot = col;
+        for r in col + 1..n {
+            if a[(r, col)].abs() > a[(pivot, col)].abs() {
+                pivot = r;
+            }
+        }
+        let pv = a[(pivot, col)];
+        if !pv.is_finite() || pv.abs() < 1e-300 {
+            return false;
+        }
+        if pivot != col {
+            a.swap_rows(pivot, col);
+            work.swap_rows(pivot, col);
+        }
+        let inv = 1.0 / a[(col, col)];
+        for c in 0..n {
+            a[(col, c)] *= inv;
+            work[(col, c)] *= inv;
+        }
+        for r in 0..n {
+            if r == col {
+                continue;
+            }
+            let f = a[(r, col)];
+            if f != 0.0 {
+                for c in 0..n {
+                    a[(r, c)] -= f * a[(col, c)];
+                    work[(r, c)] -= f * work[(col, c)];
+                }
+            }
+        }
+    }
+    a.copy_from(work);
+    true
+}
+
+/// Solves `m x = b` for a symmetric positive definite `m` given as the leading `n x n` block
+/// of a row-major buffer, overwriting that block with its Cholesky factor and `b` with x.
+/// Returns false when `m` is not positive definite.
+pub fn cholesky_solve(m: &mut [f64], stride: usize, n: usize, b: &mut [f64]) -> bool {
+    for j in 0..n {
+        let mut d = m[j * stride + j];
+        for k in 0..j {
+            d -= m[j * stride + k] * m[j * stride + k];
+        }
+        if d.is_nan() || d <= 0.0 || d.is_infinite() {
+            return false;
+        }
+        let d = d.sqrt();
+        m[j * stride + j] = d;
+        for i in j + 1..n {
+            let mut s = m[i * stride + j];
+            for k in 0..j {
+                s -= m[i * stride + k] * m[j * stride + k];
+            }
+            m[i * stride + j] = s / d;
+        }
+    }
+    for i in 0..n {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= m[i * stride + k] * b[k];
+        }
+        b[i] = s / m[i * stride + i];
+    }
+    for i in (0..n).rev() {
+        let mut s = b[i];
+        for k in i + 1..n {
+            s -= m[k * stride + i] * b[k];
+        }
+        b[i] = s / m[i * stride + i];
+    }
+    true
+}
+
+/// log-determinant of a symmetric positive definite matrix via Cholesky in `work`, or None.
+pub fn spd_logdet_inverse(
+    a: &DMatrix<f64>,
+    work: &mut DMatrix<f64>,
+    inv: &mut DMatrix<f64>,
+) -> Option<f64> {
+    let n = a.nrows();
+    work.copy_from(a);
+    let mut logdet = 0.0;
+    for j in 0..n {
+        let mut d = work[(j, j)];
+        for k in 0..j {
+            d -= work[(j, k)] * work[(j, k)];
+        }
+        if d.is_nan() || d <= 0.0 || d.is_infinite() {
+            return None;
+        }
+        let d = d.sqrt();
+        logdet += 2.0 * d.ln();
+        work[(j, j)] = d;
+        for i in j + 1..n {
+            let mut s = work[(i, j)];
+            for k in 0..j {
+                s -= work[(i, k)] * work[(j, k)];
+            }
+            work[(i, j)] = s / d;
+        }
+    }
+    // Inverse column by column: solve L L' x = e_c.
+    for c in 0..n {
+        for i in 0..n {
+            let mut s = if i == c { 1.0 } else { 0.0 };
+            for k in 0..i {
+                s -= work[(i, k)] * inv[(k, c)];
+            }
+            inv[(i, c)] = s / work[(i, i)];
+        }
+        for i in (0..n).rev() {
+            let mut s = inv[(i, c)];
+            for k in i + 1..n {
+                s -= work[(k, i)] * inv[(k, c)];
+            }
+            inv[(i, c)] = s / work[(i, i)];
+        }
+    }
+    Some(logdet)
+}
