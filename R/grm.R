@@ -77,9 +77,11 @@ as_grm_matrix <- function(grm, call = caller_call()) {
   if (!all(is.finite(grm))) {
     gsem_abort("`grm` holds missing or infinite values.", class = "grm", call = call)
   }
-  asym <- abs(grm - t(grm)) > 1e-8 * pmax(1, abs(grm))
+  lower <- which(lower.tri(grm))
+  mirrored <- t(grm)[lower]
+  asym <- abs(grm[lower] - mirrored) > 1e-8 * pmax(1, abs(mirrored))
   if (any(asym)) {
-    where <- which(asym, arr.ind = TRUE)[1, ]
+    where <- arrayInd(lower[which(asym)[1]], dim(grm))
     gsem_abort(paste0("`grm` is not symmetric: entry [", ids[where[1]], ", ", ids[where[2]],
                       "] = ", format(grm[where[1], where[2]]), " but [", ids[where[2]], ", ",
                       ids[where[1]], "] = ", format(grm[where[2], where[1]]), "."),

@@ -28,15 +28,15 @@ expression_source <- function(expr, call = caller_call()) {
     batch <- function(index) {
       out <- as.matrix(expr[index, , drop = FALSE])
       storage.mode(out) <- "double"
-      unname(out)
+      out
     }
   } else if (is.matrix(expr) && (is.numeric(expr) || is.logical(expr))) {
     genes <- rownames(expr)
     n_cells <- ncol(expr)
     batch <- function(index) {
       out <- expr[index, , drop = FALSE]
-      storage.mode(out) <- "double"
-      unname(out)
+      storage.mode(out) <- "double"  # a no-op for double input; names are ignored downstream
+      out
     }
   } else {
     gsem_abort(paste0("`expr` must be a numeric genes x cells matrix, a Matrix::dgCMatrix or ",

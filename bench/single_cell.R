@@ -47,6 +47,7 @@ cat(sprintf("Load average before the fit: %s\n", readLines("/proc/loadavg")))
 fit_time <- system.time(
   fit <- fit_null_sc(expr, cells, grm = grm, covariates = covariates, future = FALSE)
 )[["elapsed"]]
+fit_peak_mb <- peak_mb()
 # Stage 1 alone, as fit_null_sc() runs it (same inputs, same threads).
 x <- stats::model.matrix(covariates, cells)
 kernel <- unname(grm[ids, ids])
@@ -62,7 +63,7 @@ cat(sprintf(paste0("fit_null_sc, %d threads: total %.2f s for %d genes; stage 1 
 cat(sprintf(paste0("Fitted: %d ok, %d at tau = 0; peak memory of the process during the fit %.0f MB, ",
                    "of which %.0f MB before it (the %.0f MB expression matrix, GRM, R)\n"),
             sum(fit$genes$status == "ok"), sum(fit$genes$at_boundary, na.rm = TRUE),
-            peak_mb(), base_mb, object.size(expr) / 2^20))
+            fit_peak_mb, base_mb, object.size(expr) / 2^20))
 
 # Ratio per gene against lme4 on the bundled example (120 donors, 2,611 cells, K = I).
 if (requireNamespace("lme4", quietly = TRUE)) {
