@@ -36,9 +36,12 @@ vendor:
 wrappers:
 	bash tools/update-wrappers.sh
 
-## Benchmarks (not tests): see bench/README.md.
+## Benchmarks (not tests): see bench/README.md. Needs ../shared/reference beside the repository.
 bench: install
-	Rscript bench/run_all.R
+	Rscript bench/munge_sumstats.R ../shared/reference/genomicsem/data 1e7
+	Rscript bench/ldsc.R
+	Rscript bench/sem.R
+	Rscript bench/single_cell.R 2000 2
 
 clean:
 	rm -rf build src/rust/target src/*.o src/*.so

@@ -127,11 +127,7 @@ fn rs_fit_genes_sc(
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
         let sys = stage1_from_r(stage1)?;
         let n_genes = to_usize(n_genes, "the number of genes")?;
-        let n_cells = if n_genes == 0 {
-            0
-        } else {
-            expr.len() / n_genes
-        };
+        let n_cells = expr.len().checked_div(n_genes).unwrap_or(0);
         let expr = Expression {
             values: expr,
             n_cells,
@@ -234,7 +230,7 @@ fn design_view<'a>(
     n_columns: usize,
     names: &'a [String],
 ) -> RResult<Design<'a>> {
-    if n_columns == 0 || values.len() % n_columns != 0 {
+    if n_columns == 0 || !values.len().is_multiple_of(n_columns) {
         return Err(RError::argument(
             "The design matrix has no columns or a ragged shape.",
         ));
