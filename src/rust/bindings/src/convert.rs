@@ -36,7 +36,11 @@ pub fn flags(values: &Logicals) -> Vec<bool> {
 pub fn dmatrix(value: &Robj, what: &str) -> RResult<nalgebra::DMatrix<f64>> {
     let view = ndarray::ArrayView2::<f64>::try_from(value)
         .map_err(|_| RError::argument(format!("`{what}` must be a numeric matrix.")))?;
-    Ok(nalgebra::DMatrix::from_fn(view.nrows(), view.ncols(), |i, j| view[[i, j]]))
+    Ok(nalgebra::DMatrix::from_fn(
+        view.nrows(),
+        view.ncols(),
+        |i, j| view[[i, j]],
+    ))
 }
 
 /// An nalgebra matrix as an R numeric matrix.

@@ -7,8 +7,11 @@ use extendr_api::prelude::*;
 use gsem_core::sem::{self, Estimator, QFactorRow, UsermodelOptions, UsermodelOutput};
 
 fn estimator(name: &str) -> RResult<Estimator> {
-    name.parse::<Estimator>()
-        .map_err(|_| RError::argument(format!("`estimation` must be \"DWLS\" or \"ML\", not \"{name}\".")))
+    name.parse::<Estimator>().map_err(|_| {
+        RError::argument(format!(
+            "`estimation` must be \"DWLS\" or \"ML\", not \"{name}\"."
+        ))
+    })
 }
 
 /// @noRd
@@ -27,10 +30,23 @@ fn rs_usermodel(
 ) -> Robj {
     reply((|| {
         let (s, v) = (dmatrix(&s, "S")?, dmatrix(&v, "V")?);
-        let toler = if toler.is_null() { None } else { toler.as_real() };
-        let options = UsermodelOptions { estimation: estimator(estimation)?, std_lv, fix_resid, toler };
+        let toler = if toler.is_null() {
+            None
+        } else {
+            toler.as_real()
+        };
+        let options = UsermodelOptions {
+            estimation: estimator(estimation)?,
+            std_lv,
+            fix_resid,
+            toler,
+        };
         let out = sem::usermodel(&s, &names, &v, model, options).map_err(core_error)?;
-        let q = if q_factor { Some(sem::q_factor(&out)) } else { None };
+        let q = if q_factor {
+            Some(sem::q_factor(&out))
+        } else {
+            None
+        };
         output_to_r(&out, q)
     })())
 }
@@ -48,8 +64,9 @@ fn rs_commonfactor(s: Robj, names: Vec<String>, v: Robj, estimation: &str) -> Ro
 fn output_to_r(out: &UsermodelOutput, q: Option<Vec<QFactorRow>>) -> RResult<Robj> {
     let fit = &out.modelfit;
     let rows = &out.results;
-    let column =
-        |f: &dyn Fn(&sem::ResultRow) -> f64| -> Robj { rows.iter().map(f).collect::<Vec<f64>>().into() };
+    let column = |f: &dyn Fn(&sem::ResultRow) -> f64| -> Robj {
+        rows.iter().map(f).collect::<Vec<f64>>().into()
+    };
     let text = |f: &dyn Fn(&sem::ResultRow) -> String| -> Robj {
         rows.iter().map(f).collect::<Vec<String>>().into()
     };
@@ -58,7 +75,10 @@ fn output_to_r(out: &UsermodelOutput, q: Option<Vec<QFactorRow>>) -> RResult<Rob
         ("lhs", text(&|r| r.lhs.clone())),
         ("op", text(&|r| r.op.clone())),
         ("rhs", text(&|r| r.rhs.clone())),
-        ("free", rows.iter().map(|r| r.free).collect::<Vec<bool>>().into()),
+        (
+            "free",
+            rows.iter().map(|r| r.free).collect::<Vec<bool>>().into(),
+        ),
         ("est", column(&|r| r.est)),
         ("se", column(&|r| r.se)),
         ("std_genotype", column(&|r| r.std_genotype)),
@@ -85,11 +105,32 @@ fn output_to_r(out: &UsermodelOutput, q: Option<Vec<QFactorRow>>) -> RResult<Rob
     let q_factor: Robj = match q {
         None => ().into(),
         Some(q) => named_list(vec![
-            ("Factor1", q.iter().map(|r| r.factor1.clone()).collect::<Vec<String>>().into()),
-            ("Factor2", q.iter().map(|r| r.factor2.clone()).collect::<Vec<String>>().into()),
-            ("QFactor_chisq", q.iter().map(|r| r.chisq).collect::<Vec<f64>>().into()),
-            ("QFactor_df", q.iter().map(|r| r.df).collect::<Vec<f64>>().into()),
-            ("QFactor_p", q.iter().map(|r| r.p).collect::<Vec<f64>>().into()),
+            (
+                "Factor1",
+                q.iter()
+                    .map(|r| r.factor1.clone())
+                    .collect::<Vec<String>>()
+                    .into(),
+            ),
+            (
+                "Factor2",
+                q.iter()
+                    .map(|r| r.factor2.clone())
+                    .collect::<Vec<String>>()
+                    .into(),
+            ),
+            (
+                "QFactor_chisq",
+                q.iter().map(|r| r.chisq).collect::<Vec<f64>>().into(),
+            ),
+            (
+                "QFactor_df",
+                q.iter().map(|r| r.df).collect::<Vec<f64>>().into(),
+            ),
+            (
+                "QFactor_p",
+                q.iter().map(|r| r.p).collect::<Vec<f64>>().into(),
+            ),
         ])?,
     };
     named_list(vec![
@@ -99,7 +140,10 @@ fn output_to_r(out: &UsermodelOutput, q: Option<Vec<QFactorRow>>) -> RResult<Rob
         ("implied", rmatrix(&out.implied)),
         ("residual", rmatrix(&out.residual)),
         ("smoothing", smoothing),
-        ("latent_correlation_out_of_bounds", out.latent_correlation_out_of_bounds.into()),
+        (
+            "latent_correlation_out_of_bounds",
+            out.latent_correlation_out_of_bounds.into(),
+        ),
         ("residuals_bounded", out.residuals_bounded.into()),
         ("equality_constraints", has_equality_labels(out).into()),
         ("q_factor", q_factor),
@@ -109,9 +153,18 @@ fn output_to_r(out: &UsermodelOutput, q: Option<Vec<QFactorRow>>) -> RResult<Rob
 /// GenomicSEM notes that equality constraints also bind the standardized fit whenever a
 /// label is shared by several parameters.
 fn has_equality_labels(out: &UsermodelOutput) -> bool {
-    let labels: Vec<&str> =
-        out.model.pt.rows.iter().map(|r| r.label.as_str()).filter(|l| !l.is_empty()).collect();
-    labels.iter().enumerate().any(|(i, l)| labels[..i].contains(l))
+    let labels: Vec<&str> = out
+        .model
+        .pt
+        .rows
+        .iter()
+        .map(|r| r.label.as_str())
+        .filter(|l| !l.is_empty())
+        .collect();
+    labels
+        .iter()
+        .enumerate()
+        .any(|(i, l)| labels[..i].contains(l))
 }
 
 extendr_module! {

@@ -29,6 +29,7 @@ pub mod matrices;
 pub mod model;
 pub mod nearpd;
 mod newton;
+mod optimiser_tolerances;
 pub mod partable;
 pub mod qfactor;
 pub mod sandwich;
@@ -37,6 +38,7 @@ pub mod start;
 pub mod stats;
 pub mod syntax;
 pub mod usermodel;
+pub mod usermodel_output;
 pub mod vnames;
 pub mod weight;
 

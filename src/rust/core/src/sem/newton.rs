@@ -4,7 +4,8 @@
 use nalgebra::DMatrix;
 
 use super::error::SemError;
-use super::estimate::{tol, Fitter};
+use super::estimate::Fitter;
+use super::optimiser_tolerances as tol;
 
 impl Fitter {
     /// Hessian by central differences of the analytic gradient into `h_fd`; leaves the state
