@@ -67,11 +67,11 @@ fn rs_build_stage1_sc(
 ) -> Robj {
     reply((|| {
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
-        let donors = zero_based(donor_of_cell, "the donor of each cell")?;
-        let kernel_values = optional_reals(&kernel);
-        let kernel = kernel_values.map_or(DonorKernel::Identity, DonorKernel::Dense);
-        let n_columns = to_usize(n_columns, "the number of design columns")?;
-        let design = design_view(design, n_columns, &names)?;
+        let CellModel {
+            donors,
+            kernel,
+            design,
+        } = cell_model(donor_of_cell, &kernel, design, n_columns, &names)?;
         let cells = match observed.as_integer_slice() {
             Some(cells) => Some(zero_based(cells, "an observed cell")?),
             None => None,
@@ -84,7 +84,10 @@ fn rs_build_stage1_sc(
             Ok(sys) => stage1_to_r(&sys),
             // Stage 1 tests D^1/2 K D^1/2; report the eigenvalues of K itself, as users know it.
             Err(error @ SingleCellError::Kernel(GrmError::NotPositiveSemidefinite { .. })) => {
-                let values = kernel_values.unwrap_or_default();
+                let values = match kernel {
+                    DonorKernel::Dense(values) => values,
+                    DonorKernel::Identity => &[],
+                };
                 match check_positive_semidefinite(values, n_donors, KERNEL_PSD_RELATIVE) {
                     Err(on_kernel) => Err(core_error(on_kernel)),
                     Ok(_) => Err(core_error(error)),
@@ -167,11 +170,11 @@ fn rs_fit_null_sc(
 ) -> Robj {
     reply((|| {
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
-        let donors = zero_based(donor_of_cell, "the donor of each cell")?;
-        let kernel_values = optional_reals(&kernel);
-        let kernel = kernel_values.map_or(DonorKernel::Identity, DonorKernel::Dense);
-        let n_columns = to_usize(n_columns, "the number of design columns")?;
-        let design = design_view(design, n_columns, &names)?;
+        let CellModel {
+            donors,
+            kernel,
+            design,
+        } = cell_model(donor_of_cell, &kernel, design, n_columns, &names)?;
         let n_genes = to_usize(n_genes, "the number of genes")?;
         let expr = Expression {
             values: expr,
@@ -223,6 +226,31 @@ fn tau_mode(tau: &Robj, shared: bool) -> TauMode {
         Some(value) if !tau.is_na() => TauMode::Fixed(value),
         _ => TauMode::Estimate,
     }
+}
+
+/// The cell-level inputs shared by the fitting entry points, unpacked and checked.
+struct CellModel<'a> {
+    donors: Vec<usize>,
+    kernel: DonorKernel<'a>,
+    design: Design<'a>,
+}
+
+fn cell_model<'a>(
+    donor_of_cell: &[i32],
+    kernel: &'a Robj,
+    design: &'a [f64],
+    n_columns: i32,
+    names: &'a [String],
+) -> RResult<CellModel<'a>> {
+    let donors = zero_based(donor_of_cell, "the donor of each cell")?;
+    let kernel = optional_reals(kernel).map_or(DonorKernel::Identity, DonorKernel::Dense);
+    let n_columns = to_usize(n_columns, "the number of design columns")?;
+    let design = design_view(design, n_columns, names)?;
+    Ok(CellModel {
+        donors,
+        kernel,
+        design,
+    })
 }
 
 fn design_view<'a>(

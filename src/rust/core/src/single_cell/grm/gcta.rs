@@ -2,10 +2,11 @@
 //! row: (0,0), (1,0), (1,1), (2,0), ...), `<prefix>.grm.id` (FID IID per line) and optionally
 //! `<prefix>.grm.N.bin` (same layout, number of SNPs per pair).
 
+use super::lines::read_id_columns;
 use super::{Grm, GrmError};
-use crate::io::{open_text, IoError};
+use crate::io::IoError;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// The three files of a GCTA GRM.
@@ -52,41 +53,9 @@ pub fn read_gcta_grm(path: &Path) -> Result<Grm, GrmError> {
 }
 
 fn read_id_file(path: &Path) -> Result<(Vec<String>, Vec<String>), GrmError> {
-    let mut reader = open_text(path)?;
-    let mut family = Vec::new();
-    let mut individual = Vec::new();
-    let mut line = String::new();
-    let mut line_number = 0u64;
-    loop {
-        line.clear();
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|e| IoError::from_std(path, line_number, e))?;
-        if read == 0 {
-            break;
-        }
-        line_number += 1;
-        let mut fields = line.split_whitespace();
-        match (fields.next(), fields.next()) {
-            (None, _) => continue,
-            (Some(fid), Some(iid)) => {
-                family.push(fid.to_owned());
-                individual.push(iid.to_owned());
-            }
-            (Some(_), None) => {
-                return Err(GrmError::Malformed {
-                    path: path.to_path_buf(),
-                    line: line_number,
-                    detail: "expected two columns (FID IID)".into(),
-                })
-            }
-        }
-    }
-    if individual.is_empty() {
-        return Err(GrmError::Io(IoError::Empty {
-            path: path.to_path_buf(),
-        }));
-    }
+    let mut columns = read_id_columns(path, 2, false, "expected two columns (FID IID)")?;
+    let individual = columns.pop().unwrap_or_default();
+    let family = columns.pop().unwrap_or_default();
     Ok((family, individual))
 }
 

@@ -3,6 +3,7 @@
 
 mod error;
 mod gcta;
+mod lines;
 mod sparse;
 mod validate;
 

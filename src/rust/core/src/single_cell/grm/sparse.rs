@@ -1,9 +1,8 @@
 //! SAIGE-style sparse GRM: a Matrix Market coordinate file (`.mtx`, as written by R's
 //! `Matrix::writeMM`) and an id file with one id per line, in the matrix's row order.
 
+use super::lines::{for_each_line, read_id_columns};
 use super::{Grm, GrmError};
-use crate::io::{open_text, IoError};
-use std::io::BufRead;
 use std::path::Path;
 
 /// Read a sparse GRM into a dense symmetric matrix. `symmetric` files store one triangle;
@@ -48,45 +47,12 @@ pub fn read_sparse_grm(mtx_path: &Path, id_path: &Path) -> Result<Grm, GrmError>
 }
 
 fn read_one_id_per_line(path: &Path) -> Result<Vec<String>, GrmError> {
-    let mut reader = open_text(path)?;
-    let mut ids = Vec::new();
-    let mut line = String::new();
-    let mut line_number = 0u64;
-    loop {
-        line.clear();
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|e| IoError::from_std(path, line_number, e))?;
-        if read == 0 {
-            break;
-        }
-        line_number += 1;
-        let mut fields = line.split_whitespace();
-        match (fields.next(), fields.next()) {
-            (None, _) => continue,
-            (Some(id), None) => ids.push(id.to_owned()),
-            (Some(_), Some(_)) => {
-                return Err(GrmError::Malformed {
-                    path: path.to_path_buf(),
-                    line: line_number,
-                    detail: "expected one id per line".into(),
-                })
-            }
-        }
-    }
-    if ids.is_empty() {
-        return Err(GrmError::Io(IoError::Empty {
-            path: path.to_path_buf(),
-        }));
-    }
-    Ok(ids)
+    let mut columns = read_id_columns(path, 1, true, "expected one id per line")?;
+    Ok(columns.pop().unwrap_or_default())
 }
 
 /// Parse the header, size line and entries; returns 0-based (row, col, value) triples.
 fn read_coordinate_entries(path: &Path, m: usize) -> Result<Vec<(usize, usize, f64)>, GrmError> {
-    let mut reader = open_text(path)?;
-    let mut line = String::new();
-    let mut line_number = 0u64;
     let malformed = |line: u64, detail: String| GrmError::Malformed {
         path: path.to_path_buf(),
         line,
@@ -94,22 +60,13 @@ fn read_coordinate_entries(path: &Path, m: usize) -> Result<Vec<(usize, usize, f
     };
     let mut size: Option<usize> = None;
     let mut entries = Vec::new();
-    loop {
-        line.clear();
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|e| IoError::from_std(path, line_number, e))?;
-        if read == 0 {
-            break;
-        }
-        line_number += 1;
+    let line_number = for_each_line(path, |line_number, line| {
         let text = line.trim();
         if line_number == 1 {
-            check_banner(text).map_err(|d| malformed(1, d))?;
-            continue;
+            return check_banner(text).map_err(|d| malformed(1, d));
         }
         if text.is_empty() || text.starts_with('%') {
-            continue;
+            return Ok(());
         }
         let fields: Vec<&str> = text.split_whitespace().collect();
         match size {
@@ -139,7 +96,8 @@ fn read_coordinate_entries(path: &Path, m: usize) -> Result<Vec<(usize, usize, f
                 entries.push(entry);
             }
         }
-    }
+        Ok(())
+    })?;
     match size {
         None => Err(malformed(
             line_number,
