@@ -36,6 +36,13 @@ impl CancelToken {
     }
 }
 
+/// The values of results computed in parallel, or the error of the first failing item in
+/// input order (collecting into `Result` directly would report whichever failed first in
+/// time, which makes error messages depend on thread scheduling).
+pub fn in_order<T, E>(results: Vec<Result<T, E>>) -> Result<Vec<T>, E> {
+    results.into_iter().collect()
+}
+
 /// Busy work in chunks of about `chunk_ms` on the current rayon pool, checking `cancel`
 /// between chunks, until `seconds` have passed. Returns the number of chunks each thread
 /// completed. It exists to test thread pools and interrupt handling end to end.
@@ -77,6 +84,13 @@ mod tests {
         let started = std::time::Instant::now();
         assert_eq!(spin_cancellable(5.0, 10, &token), Err(Cancelled));
         assert!(started.elapsed().as_secs_f64() < 1.0);
+    }
+
+    #[test]
+    fn in_order_reports_the_first_failure_by_position() {
+        let results: Vec<Result<u8, &str>> = vec![Ok(1), Err("second"), Err("third")];
+        assert_eq!(in_order(results), Err("second"));
+        assert_eq!(in_order::<u8, &str>(vec![Ok(1), Ok(2)]), Ok(vec![1, 2]));
     }
 
     #[test]

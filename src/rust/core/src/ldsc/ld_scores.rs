@@ -4,6 +4,7 @@
 use super::error::LdscError;
 use super::parse::{column_index, parse_number};
 use crate::io::{open_text, Record, TableReader};
+use crate::parallel::in_order;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -143,17 +144,19 @@ pub fn read_ld_reference(
         Some(folder) => Some(existing_files(folder, chromosomes, "l2.ldscore.gz", "wld")?),
         None => None,
     };
-    let ld_parts: Vec<RawLd> = ld_files
-        .par_iter()
-        .map(|p| read_ld_file(p, true))
-        .collect::<Result<_, _>>()?;
+    let ld_parts: Vec<RawLd> = in_order(
+        ld_files
+            .par_iter()
+            .map(|p| read_ld_file(p, true))
+            .collect::<Vec<_>>(),
+    )?;
     let w_parts: Option<Vec<RawLd>> = match &w_files {
-        Some(files) => Some(
+        Some(files) => Some(in_order(
             files
                 .par_iter()
                 .map(|p| read_ld_file(p, false))
-                .collect::<Result<_, _>>()?,
-        ),
+                .collect::<Vec<_>>(),
+        )?),
         None => None,
     };
     let mut m = 0.0;

@@ -24,7 +24,7 @@ pub use error::LdscError;
 pub use ld_scores::ChromosomeSelection;
 pub use trait_data::TraitSummary;
 
-use crate::parallel::CancelToken;
+use crate::parallel::{in_order, CancelToken};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -156,19 +156,21 @@ pub fn ldsc(options: &LdscOptions, cancel: &CancelToken) -> Result<LdscResult, L
     let wld = options.sep_weights.then_some(options.wld.as_path());
     let reference = ld_scores::read_ld_reference(&options.ld, wld, &chromosomes)?;
     cancel.check()?;
-    let traits: Vec<trait_data::TraitData> = options
-        .traits
-        .par_iter()
-        .map(|path| {
-            cancel.check()?;
-            let raw = sumstats::read_trait(path, &reference.index)?;
-            let data = trait_data::prepare_trait(raw, &reference, options.chisq_max);
-            if data.summary.rows_merged == 0 {
-                return Err(LdscError::NoOverlap { path: path.clone() });
-            }
-            Ok(data)
-        })
-        .collect::<Result<_, LdscError>>()?;
+    let traits: Vec<trait_data::TraitData> = in_order(
+        options
+            .traits
+            .par_iter()
+            .map(|path| {
+                cancel.check()?;
+                let raw = sumstats::read_trait(path, &reference.index)?;
+                let data = trait_data::prepare_trait(raw, &reference, options.chisq_max);
+                if data.summary.rows_merged == 0 {
+                    return Err(LdscError::NoOverlap { path: path.clone() });
+                }
+                Ok(data)
+            })
+            .collect::<Vec<_>>(),
+    )?;
     let labels: Vec<String> = options
         .traits
         .iter()
@@ -177,24 +179,26 @@ pub fn ldsc(options: &LdscOptions, cancel: &CancelToken) -> Result<LdscResult, L
     let positions = assemble::vech_positions(k);
     let key_space = reference.index.len();
     let m = reference.m;
-    let cells: Vec<CellEstimate> = positions
-        .par_iter()
-        .map(|&(b, a)| {
-            cancel.check()?;
-            if a == b {
-                cells::heritability(a, &traits[a], &labels[a], m, n_blocks)
-            } else {
-                cells::covariance(
-                    (a, b),
-                    (&traits[a], &traits[b]),
-                    (&labels[a], &labels[b]),
-                    key_space,
-                    m,
-                    n_blocks,
-                )
-            }
-        })
-        .collect::<Result<_, LdscError>>()?;
+    let cells: Vec<CellEstimate> = in_order(
+        positions
+            .par_iter()
+            .map(|&(b, a)| {
+                cancel.check()?;
+                if a == b {
+                    cells::heritability(a, &traits[a], &labels[a], m, n_blocks)
+                } else {
+                    cells::covariance(
+                        (a, b),
+                        (&traits[a], &traits[b]),
+                        (&labels[a], &labels[b]),
+                        key_space,
+                        m,
+                        n_blocks,
+                    )
+                }
+            })
+            .collect::<Vec<_>>(),
+    )?;
     let factors: Vec<f64> = (0..k)
         .map(|j| liability::liability_factor(options.sample_prev[j], options.population_prev[j]))
         .collect();
