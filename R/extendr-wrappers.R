@@ -30,6 +30,18 @@ rs_usermodel <- function(s, names, v, model, estimation, std_lv, fix_resid, tole
 #' @noRd
 rs_commonfactor <- function(s, names, v, estimation) .Call(wrap__rs_commonfactor, s, names, v, estimation)
 
+#' Prepares userGWAS (and fits nothing but the base SNP): the output table, df and npar.
+#' @noRd
+rs_user_gwas_table <- function(cov, base, model, opts) .Call(wrap__rs_user_gwas_table, cov, base, model, opts)
+
+#' userGWAS on a batch of SNPs, keeping the table rows `keep` (1-based).
+#' @noRd
+rs_user_gwas <- function(cov, base, snps, model, opts, keep, requested_threads) .Call(wrap__rs_user_gwas, cov, base, snps, model, opts, keep, requested_threads)
+
+#' commonfactorGWAS on a batch of SNPs.
+#' @noRd
+rs_commonfactor_gwas <- function(cov, base, snps, opts, requested_threads) .Call(wrap__rs_commonfactor_gwas, cov, base, snps, opts, requested_threads)
+
 #' Per-trait flags arrive as logical vectors of the same length as `inputs`.
 #' @noRd
 rs_sumstats_files <- function(inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads) .Call(wrap__rs_sumstats_files, inputs, labels, trait_names, reference, reference_label, n, se_logit, ols, linprob, betas_given, info_filter, maf_filter, keep_indel, ambig, direct_filter, requested_threads)

@@ -75,3 +75,12 @@ ldsc_golden <- file.path(dirname(src), "out", "ldsc.rds")
 if (file.exists(ldsc_golden)) {
   saveRDS(readRDS(ldsc_golden), file.path(dst, "ldsc_T1_T5.rds"), compress = "xz", version = 2)
 }
+# The first 2,000 SNPs of the reference sumstats() output (out/sumstats.rds), the SNP input of
+# the userGWAS()/commonfactorGWAS() examples.
+sumstats_golden <- file.path(dirname(src), "out", "sumstats.rds")
+if (file.exists(sumstats_golden)) {
+  snps <- readRDS(sumstats_golden)[1:2000, ]
+  row.names(snps) <- NULL
+  saveRDS(snps, file.path(dst, "sumstats_T1_T5.rds"),
+          compress = "xz", version = 2)
+}

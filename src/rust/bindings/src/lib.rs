@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod gwas;
 mod interrupt;
 mod io;
 mod ldsc;
@@ -22,6 +23,7 @@ extendr_module! {
     use munge;
     use ldsc;
     use sem;
+    use gwas;
     use sumstats;
     use single_cell;
 }

@@ -7,7 +7,7 @@ use nalgebra::DMatrix;
 use super::constraints::Reduction;
 use super::error::SemError;
 use super::estimate::{Estimator, FitInfo, Fitter};
-use super::matrices::{vech_index, Structure};
+use super::matrices::{vech_index, Source, Structure};
 use super::partable::{ParOp, ParTable, PartableOptions};
 use super::start::start_values;
 use super::weight::fill_ml_weight;
@@ -103,6 +103,11 @@ impl Model {
             }
         }
         out
+    }
+
+    /// [`Model::moment_map`], computed once.
+    pub fn moments(&self) -> &[usize] {
+        &self.moments
     }
 
     /// GenomicSEM's DWLS weights 1 / diag(V) in lavaan's moment order, from the diagonal of V
@@ -270,6 +275,21 @@ impl Model {
                 self.fitter.red.lower[v] = self.fitter.red.lower[v].max(lower);
             }
         }
+    }
+
+    /// Changes the value of a fixed parameter row in place (no reallocation), e.g. the
+    /// per-SNP fixed loadings of commonfactorGWAS's Q model. False if `row` is not fixed.
+    pub fn set_fixed_value(&mut self, row: usize, value: f64) -> bool {
+        for entry in self.fitter.st.entries.iter_mut() {
+            if entry.0 == row {
+                if let Source::Fixed(_) = entry.2 {
+                    entry.2 = Source::Fixed(value);
+                    self.pt.rows[row].ustart = Some(value);
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Number of free parameters as lavaan counts `npar` (ties count once).

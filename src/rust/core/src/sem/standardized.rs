@@ -11,6 +11,12 @@ use super::partable::ParOp;
 /// Value of every parameter row after the last fit (NaN for non-parameter rows).
 pub fn row_values(model: &Model) -> Vec<f64> {
     let mut out = vec![f64::NAN; model.pt.rows.len()];
+    row_values_into(model, &mut out);
+    out
+}
+
+/// [`row_values`] into a buffer of one value per table row (non-parameter rows untouched).
+pub fn row_values_into(model: &Model, out: &mut [f64]) {
     for &(row, _, source) in &model.fitter.st.entries {
         out[row] = match source {
             Source::Free(k) => model.theta().get(k).copied().unwrap_or(f64::NAN),
@@ -18,7 +24,6 @@ pub fn row_values(model: &Model) -> Vec<f64> {
             Source::Sample(i, j) => model.sample[(i, j)],
         };
     }
-    out
 }
 
 /// Values and Jacobians (over the full free parameters) of the `:=` rows, in table order:

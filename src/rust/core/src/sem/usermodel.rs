@@ -109,7 +109,11 @@ fn fit_and_sandwich(
 
 /// R's `solve(a, tol = toler)` refuses a matrix whose reciprocal condition number in the
 /// 1-norm is below `toler`; GenomicSEM passes `toler` to the solve of D'WD.
-fn check_condition(delta: &DMatrix<f64>, weight: Weight<'_>, toler: f64) -> Result<(), SemError> {
+pub(crate) fn check_condition(
+    delta: &DMatrix<f64>,
+    weight: Weight<'_>,
+    toler: f64,
+) -> Result<(), SemError> {
     let wd = match weight {
         Weight::Diagonal(w) => {
             DMatrix::from_fn(delta.nrows(), delta.ncols(), |i, j| w[i] * delta[(i, j)])

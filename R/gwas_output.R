@@ -1,0 +1,114 @@
+# GenomicSEM's output layouts for userGWAS() and commonfactorGWAS(), built from the columns
+# the Rust loops return (batch by batch, SNP-major for per-parameter values).
+
+gwas_id_columns <- function(snps, TWAS) {
+  if (TWAS) {
+    ids <- snps$data[, 1:3, drop = FALSE]
+    names(ids) <- c("Gene", "Panel", "HSQ")
+  } else {
+    ids <- snps$data[, 1:6, drop = FALSE]
+    names(ids) <- c("SNP", "CHR", "BP", "MAF", "A1", "A2")
+  }
+  ids
+}
+
+gwas_collect <- function(results, name) unlist(lapply(results, `[[`, name), use.names = FALSE)
+
+# Per-SNP failure messages ("" for fitted SNPs) from the batches' failed positions.
+gwas_errors <- function(results, per_batch) {
+  unlist(lapply(results, function(r) {
+    out <- character(length(r[[per_batch]]))
+    out[r$failed] <- r$messages
+    out
+  }), use.names = FALSE)
+}
+
+nan_to_na <- function(x) {
+  x[is.nan(x)] <- NA_real_
+  x
+}
+
+user_gwas_output <- function(snps, rows, results, prepared, opts, printwarn, sub, TWAS) {
+  n <- nrow(snps$data)
+  m <- nrow(rows)
+  ids <- gwas_id_columns(snps, TWAS)
+  error <- gwas_errors(results, "chisq")
+  failed <- nzchar(error)
+  est <- nan_to_na(gwas_collect(results, "est"))
+  se <- nan_to_na(gwas_collect(results, "se"))
+  if (!sub) est[rep(rows$op %in% c("<", ">", "<=", ">="), n)] <- NA_real_
+  z <- est / se
+  chisq <- nan_to_na(rep(gwas_collect(results, "chisq"), each = m))
+  df <- as.double(prepared$df)
+  long <- data.frame(
+    ids[rep(seq_len(n), each = m), , drop = FALSE],
+    lhs = rep(rows$lhs, n), op = rep(rows$op, n), rhs = rep(rows$rhs, n),
+    free = rep(as.integer(rows$free), n), label = rep(rows$label, n),
+    est = est, SE = se, Z_Estimate = z, Pval_Estimate = 2 * stats::pnorm(-abs(z)),
+    chisq = chisq, chisq_df = df, chisq_pval = stats::pchisq(chisq, df, lower.tail = FALSE),
+    AIC = chisq + 2 * as.double(prepared$npar),
+    stringsAsFactors = FALSE
+  )
+  if (opts$Q_SNP) {
+    q <- nan_to_na(gwas_collect(results, "q_snp"))
+    q_df <- nan_to_na(gwas_collect(results, "q_snp_df"))
+    long$Q_SNP <- q
+    long$Q_SNP_df <- q_df
+    long$Q_SNP_pval <- stats::pchisq(q, q_df, lower.tail = FALSE)
+  }
+  snp_error <- rep(error, each = m)
+  long$error <- if (any(failed)) ifelse(nzchar(snp_error), snp_error, "0") else 0
+  if (printwarn) long$warning <- "0"
+  if (opts$smooth_check) long$Z_smooth <- rep(gwas_collect(results, "z_smooth"), each = m)
+  row.names(long) <- NULL
+  if (sub) {
+    return(lapply(seq_len(m), function(j) {
+      d <- long[seq.int(j, by = m, length.out = n), , drop = FALSE]
+      row.names(d) <- NULL
+      d
+    }))
+  }
+  template <- long[1L, , drop = FALSE]
+  lapply(seq_len(n), function(i) {
+    if (failed[i]) return(failed_user_row(template, ids[i, , drop = FALSE], error[i], opts))
+    d <- long[((i - 1L) * m + 1L):(i * m), , drop = FALSE]
+    if (is.character(d$error)) d$error <- 0
+    row.names(d) <- NULL
+    d
+  })
+}
+
+# GenomicSEM's row for a SNP that could not be fitted: its identifiers, NA for the model
+# columns, the reason in `error`.
+failed_user_row <- function(template, id, message, opts) {
+  row <- template
+  row[1L, ] <- NA
+  row[1L, names(id)] <- id
+  row$error <- message
+  if (!is.null(row$warning)) row$warning <- "0"
+  if (opts$smooth_check) row$Z_smooth <- NA_real_
+  row.names(row) <- NULL
+  row
+}
+
+common_gwas_output <- function(snps, results, opts) {
+  n <- nrow(snps$data)
+  ids <- snps$data[, 1:6, drop = FALSE]
+  fail <- gwas_errors(results, "est")
+  failed <- nzchar(fail)
+  est <- nan_to_na(gwas_collect(results, "est"))
+  se_c <- nan_to_na(gwas_collect(results, "se_c"))
+  q <- nan_to_na(gwas_collect(results, "Q"))
+  k <- ncol(snps$beta)
+  z <- est / se_c
+  out <- data.frame(
+    ids, i = as.double(seq_len(n)), lhs = "F1", op = "~", rhs = "SNP",
+    est = est, se_c = se_c, Z_Estimate = z, Pval_Estimate = 2 * stats::pnorm(-abs(z)),
+    Q = q, Q_df = k - 1, Q_pval = stats::pchisq(q, k - 1, lower.tail = FALSE),
+    stringsAsFactors = FALSE
+  )
+  out$fail <- if (any(failed)) ifelse(failed, fail, "0") else 0
+  out$warning <- "0"
+  if (opts$smooth_check) out$Z_smooth <- nan_to_na(gwas_collect(results, "z_smooth"))
+  out
+}

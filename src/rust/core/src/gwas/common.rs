@@ -1,0 +1,146 @@
+//! One SNP of commonfactorGWAS: fit the one-factor model from the base solution, the sandwich
+//! SE of `F1 ~ SNP`, then GenomicSEM's Q follow-up model (loadings, SNP effect and factor
+//! variance fixed at this SNP's estimates, direct SNP effects on the traits free) and the
+//! heterogeneity Q of those direct effects.
+
+use super::inputs::SnpColumns;
+use super::q_stats::heterogeneity_q;
+use super::sandwich_work::SandwichWork;
+use super::setup::CommonGwas;
+use super::snp_matrices::FullSnp;
+use crate::sem::sandwich::Weight;
+use crate::sem::standardized::row_values_into;
+use crate::sem::{Estimator, Model, SemError};
+
+use nalgebra::DMatrix;
+
+#[derive(Debug, Clone)]
+pub struct CommonWork {
+    full: FullSnp,
+    v_diag: Vec<f64>,
+    w: Vec<f64>,
+    q_start: Vec<f64>,
+    values: Vec<f64>,
+    q_values: Vec<f64>,
+    eta: Vec<f64>,
+    v_eta: DMatrix<f64>,
+    main: SandwichWork,
+    follow_up: SandwichWork,
+}
+
+impl CommonWork {
+    pub fn new(gwas: &CommonGwas) -> CommonWork {
+        let k = gwas.k;
+        let pstar = gwas.model.moments().len();
+        CommonWork {
+            full: FullSnp::new(k),
+            v_diag: Vec::new(),
+            w: vec![0.0; pstar],
+            q_start: vec![0.0; 2 * k],
+            values: vec![f64::NAN; gwas.model.pt.rows.len()],
+            q_values: vec![f64::NAN; gwas.q_model.pt.rows.len()],
+            eta: vec![0.0; k],
+            v_eta: DMatrix::zeros(k, k),
+            main: SandwichWork::new(pstar, gwas.model.pt.n_free()),
+            follow_up: SandwichWork::new(pstar, gwas.q_model.pt.n_free()),
+        }
+    }
+}
+
+/// One SNP's results: the SNP effect, its sandwich SE, Q (NaN when the Q model failed) and
+/// Z_smooth.
+#[derive(Debug, Clone, Copy)]
+pub struct CommonSnp {
+    pub est: f64,
+    pub se_c: f64,
+    pub q: f64,
+    pub z_smooth: f64,
+}
+
+/// Sandwich covariance of the free parameters of `model` at its last fit, into `work.cov`.
+fn sandwich_cov(
+    model: &mut Model,
+    w: &[f64],
+    v_user: &DMatrix<f64>,
+    toler: f64,
+    work: &mut SandwichWork,
+) -> Result<(), SemError> {
+    let ml_weight = match model.estimator() {
+        Estimator::Dwls => None,
+        Estimator::Ml => Some(model.ml_weight()?),
+    };
+    let weight = match &ml_weight {
+        None => Weight::Diagonal(w),
+        Some(full) => Weight::Full(full),
+    };
+    model.delta();
+    work.compute(&model.fitter.ws.delta, weight, v_user, model.moments(), toler)
+}
+
+impl CommonGwas {
+    pub fn fit_snp(
+        &mut self,
+        cols: &SnpColumns<'_>,
+        snp: usize,
+        work: &mut CommonWork,
+    ) -> Result<CommonSnp, SemError> {
+        let k = self.k;
+        self.matrices
+            .fill(cols, snp, self.options.smooth_check, &mut work.full)?;
+        let full = &work.full;
+        work.v_diag.clear();
+        work.v_diag
+            .extend((0..full.v_full.nrows()).map(|a| full.v_full[(a, a)]));
+        if self.options.estimator == Estimator::Dwls {
+            self.model.fill_dwls_weights(&work.v_diag, &mut work.w)?;
+        }
+        self.model
+            .refit(full.s_full.as_slice(), &work.w, &self.start)?;
+        row_values_into(&self.model, &mut work.values);
+        let toler = self.options.toler;
+        sandwich_cov(&mut self.model, &work.w, &work.full.v_full, toler, &mut work.main)?;
+        let free = self.model.pt.rows[self.snp_row].free;
+        let se_c = free
+            .checked_sub(1)
+            .map_or(f64::NAN, |j| work.main.cov[(j, j)].sqrt());
+        let mut result = CommonSnp {
+            est: work.values[self.snp_row],
+            se_c,
+            q: f64::NAN,
+            z_smooth: work.full.z_smooth,
+        };
+        // Q model: fixed rows take this SNP's estimates; the direct effects start at the
+        // residual SNP-trait covariances and the residual variances at their estimates.
+        for row in (0..=k).chain([3 * k + 1, 3 * k + 2]) {
+            self.q_model.set_fixed_value(row, work.values[row]);
+        }
+        let implied = self.model.implied();
+        let snp_lav = implied.nrows() - 1;
+        for t in 0..k {
+            work.q_start[t] = self.model.sample[(snp_lav, t)] - implied[(snp_lav, t)];
+            work.q_start[k + t] = work.values[2 * k + 1 + t];
+        }
+        let full = &work.full;
+        if self
+            .q_model
+            .refit(full.s_full.as_slice(), &work.w, &work.q_start)
+            .is_err()
+        {
+            return Ok(result);
+        }
+        row_values_into(&self.q_model, &mut work.q_values);
+        if sandwich_cov(&mut self.q_model, &work.w, &full.v_full, toler, &mut work.follow_up)
+            .is_err()
+        {
+            return Ok(result);
+        }
+        for a in 0..k {
+            work.eta[a] = work.q_values[k + 1 + a];
+            for b in 0..k {
+                work.v_eta[(a, b)] = work.follow_up.cov[(a, b)];
+            }
+        }
+        result.q = heterogeneity_q(&work.eta, &work.v_eta, toler).unwrap_or(f64::NAN);
+        Ok(result)
+    }
+}

@@ -1,0 +1,24 @@
+//! Multivariate GWAS on top of the SEM engine: GenomicSEM's `userGWAS()` and
+//! `commonfactorGWAS()` as per-SNP loops in which everything that does not depend on the SNP
+//! is prepared once.
+//!
+//! Pipeline: [`inputs`] (covariance structure, per-SNP columns, options) -> [`snp_matrices`]
+//! (S_Full and V_Full of one SNP, GenomicSEM's smoothing) -> [`setup`] (the models GenomicSEM
+//! builds: fixed measurement model, reorder model for df and npar, the base fit that every SNP
+//! starts from) -> [`user`] / [`common`] (one SNP: fit, sandwich, chi-square, Q statistics) ->
+//! [`run`] (chunks on the caller's rayon pool into preallocated [`results`] columns).
+
+pub mod common;
+pub mod inputs;
+pub mod q_stats;
+pub mod results;
+pub mod run;
+pub mod sandwich_work;
+pub mod setup;
+pub mod snp_matrices;
+pub mod user;
+
+pub use inputs::{CovStruc, GcMode, GwasOptions, SnpColumns};
+pub use results::{CommonColumns, UserColumns};
+pub use run::{run_common, run_user};
+pub use setup::{CommonGwas, UserGwas};

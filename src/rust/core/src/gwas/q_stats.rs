@@ -1,0 +1,121 @@
+//! GenomicSEM's GWAS chi-squares: the model Q = eta' V_Full^-1 eta over all moments, the
+//! per-factor Q_SNP of userGWAS and the heterogeneity Q of commonfactorGWAS.
+//!
+//! GenomicSEM inverts V_Full through its eigen decomposition for every SNP. V_Full is
+//! block diagonal [varSNPSE2, D C D, V_LD] (unless smoothing mixed the blocks), so the inverse
+//! of the fixed blocks (C and V_LD, from their eigen decompositions as GenomicSEM's) is formed
+//! once and Q costs a few small products per SNP.
+
+use nalgebra::{DMatrix, SymmetricEigen};
+
+use super::setup::QSnpTarget;
+use crate::sem::fit::quadratic_form_eigen;
+use crate::sem::SemError;
+
+/// P diag(1/lambda) P' of a symmetric matrix.
+pub fn eigen_inverse(m: &DMatrix<f64>) -> DMatrix<f64> {
+    let eig = SymmetricEigen::new(m.clone());
+    let p = &eig.eigenvectors;
+    let n = m.nrows();
+    DMatrix::from_fn(n, n, |i, j| {
+        (0..n)
+            .map(|k| p[(i, k)] * p[(j, k)] / eig.eigenvalues[k])
+            .sum()
+    })
+}
+
+/// The SNP-independent inverses behind Q.
+#[derive(Debug, Clone)]
+pub struct ChisqBlocks {
+    pub var_snp_se2: f64,
+    /// C^-1 (C: intercepts with a unit diagonal).
+    pub c_inv: DMatrix<f64>,
+    pub v_ld_inv: DMatrix<f64>,
+}
+
+impl ChisqBlocks {
+    /// Q for residuals `eta` (vech of S_Full - Sigma, user order) when V_Full is the
+    /// unsmoothed block matrix with V_SNP = D C D.
+    pub fn q(&self, eta: &[f64], d: &[f64]) -> f64 {
+        let k = d.len();
+        let mut q = eta[0] * eta[0] / self.var_snp_se2;
+        for x in 0..k {
+            let ex = eta[1 + x] / d[x];
+            for y in 0..k {
+                q += ex * self.c_inv[(x, y)] * eta[1 + y] / d[y];
+            }
+        }
+        let ld = &eta[k + 1..];
+        for (a, &ea) in ld.iter().enumerate() {
+            for (b, &eb) in ld.iter().enumerate() {
+                q += ea * self.v_ld_inv[(a, b)] * eb;
+            }
+        }
+        q
+    }
+}
+
+/// vech(S - Sigma) in the user's order into `eta`.
+pub fn residual_vech(s_full: &DMatrix<f64>, implied: &DMatrix<f64>, eta: &mut Vec<f64>) {
+    let p = s_full.nrows();
+    eta.clear();
+    for j in 0..p {
+        for i in j..p {
+            eta.push(s_full[(i, j)] - implied[(i, j)]);
+        }
+    }
+}
+
+/// Q over a dense (smoothed) V_Full, through its eigen decomposition as GenomicSEM does.
+pub fn q_dense(eta: &[f64], v_full: &DMatrix<f64>) -> f64 {
+    quadratic_form_eigen(eta, v_full)
+}
+
+/// Q_SNP of one factor: the SNP's residual covariances with the factor's indicators against
+/// the (unsmoothed) V_SNP block of those indicators, V = D C_ind D with C_ind^-1 prepared;
+/// df = indicators - 1.
+pub fn q_snp(target: &QSnpTarget, eta: &[f64], d: &[f64]) -> (f64, f64) {
+    let (Some(ind), Some(c_inv)) = (&target.indicators, &target.c_inv) else {
+        return (f64::NAN, f64::NAN);
+    };
+    let mut q = 0.0;
+    for (a, &x) in ind.iter().enumerate() {
+        for (b, &y) in ind.iter().enumerate() {
+            q += eta[1 + x] / d[x] * c_inv[(a, b)] * eta[1 + y] / d[y];
+        }
+    }
+    (q, ind.len() as f64 - 1.0)
+}
+
+/// eta' V^-1 eta through V's eigen decomposition, refusing (like R's `solve(Eig, tol)`) when
+/// the eigenvalues' ratio min/max is below `toler`.
+pub fn heterogeneity_q(eta: &[f64], v: &DMatrix<f64>, toler: f64) -> Result<f64, SemError> {
+    let eig = SymmetricEigen::new(v.clone());
+    let (min, max) = eig
+        .eigenvalues
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), &l| {
+            (lo.min(l.abs()), hi.max(l.abs()))
+        });
+    if !(min / max >= toler) {
+        return Err(SemError::NotIdentified {
+            detail: format!(
+                "the sampling covariance of the direct SNP effects is computationally singular \
+                 (eigenvalue ratio {:.3e} below `toler`)",
+                min / max
+            ),
+        });
+    }
+    let mut q = 0.0;
+    for (k, &lambda) in eig.eigenvalues.iter().enumerate() {
+        let proj: f64 = eig
+            .eigenvectors
+            .column(k)
+            .iter()
+            .zip(eta)
+            .map(|(a, b)| a * b)
+            .sum();
+        q += proj * proj / lambda;
+    }
+    Ok(q)
+}

@@ -1,0 +1,95 @@
+//! GenomicSEM's sandwich (D'WD)^-1 D'W V W D (D'WD)^-1 in preallocated buffers, with R's
+//! `solve(tol = toler)` check on the bread, for the per-SNP loops.
+
+use nalgebra::DMatrix;
+
+use crate::sem::linalg::invert_in_place;
+use crate::sem::sandwich::Weight;
+use crate::sem::SemError;
+
+#[derive(Debug, Clone)]
+pub struct SandwichWork {
+    /// W Delta (pstar x n_free).
+    wd: DMatrix<f64>,
+    /// V in the model's moment order.
+    v_lav: DMatrix<f64>,
+    v_wd: DMatrix<f64>,
+    info: DMatrix<f64>,
+    bread: DMatrix<f64>,
+    scratch: DMatrix<f64>,
+    meat: DMatrix<f64>,
+    half: DMatrix<f64>,
+    /// Sandwich covariance of the free parameters after [`SandwichWork::compute`].
+    pub cov: DMatrix<f64>,
+}
+
+fn norm1(m: &DMatrix<f64>) -> f64 {
+    m.column_iter()
+        .map(|c| c.iter().map(|x| x.abs()).sum::<f64>())
+        .fold(0.0, f64::max)
+}
+
+impl SandwichWork {
+    pub fn new(pstar: usize, n_free: usize) -> SandwichWork {
+        let sq = || DMatrix::zeros(n_free, n_free);
+        SandwichWork {
+            wd: DMatrix::zeros(pstar, n_free),
+            v_lav: DMatrix::zeros(pstar, pstar),
+            v_wd: DMatrix::zeros(pstar, n_free),
+            info: sq(),
+            bread: sq(),
+            scratch: sq(),
+            meat: sq(),
+            half: sq(),
+            cov: sq(),
+        }
+    }
+
+    /// `v_user` is V in the caller's vech order and `moments[a]` the caller's index of the
+    /// model's moment a.
+    pub fn compute(
+        &mut self,
+        delta: &DMatrix<f64>,
+        weight: Weight<'_>,
+        v_user: &DMatrix<f64>,
+        moments: &[usize],
+        toler: f64,
+    ) -> Result<(), SemError> {
+        match weight {
+            Weight::Diagonal(w) => {
+                for j in 0..delta.ncols() {
+                    for (a, &wa) in w.iter().enumerate() {
+                        self.wd[(a, j)] = wa * delta[(a, j)];
+                    }
+                }
+            }
+            Weight::Full(full) => full.mul_to(delta, &mut self.wd),
+        }
+        delta.tr_mul_to(&self.wd, &mut self.info);
+        self.bread.copy_from(&self.info);
+        let invertible = invert_in_place(&mut self.bread, &mut self.scratch);
+        let rcond = if invertible {
+            1.0 / (norm1(&self.info) * norm1(&self.bread))
+        } else {
+            0.0
+        };
+        if !(rcond >= toler) {
+            return Err(SemError::NotIdentified {
+                detail: format!(
+                    "the information matrix D'WD is computationally singular (reciprocal \
+                     condition number {rcond:.3e} is below `toler` = {toler:e})"
+                ),
+            });
+        }
+        for (b, &mb) in moments.iter().enumerate() {
+            for (a, &ma) in moments.iter().enumerate() {
+                self.v_lav[(a, b)] = v_user[(ma, mb)];
+            }
+        }
+        self.v_lav.mul_to(&self.wd, &mut self.v_wd);
+        self.wd.tr_mul_to(&self.v_wd, &mut self.meat);
+        self.bread.mul_to(&self.meat, &mut self.half);
+        self.half.mul_to(&self.bread, &mut self.cov);
+        Ok(())
+    }
+}

@@ -1,0 +1,177 @@
+//! One SNP of userGWAS: fit the prepared model from the base solution, GenomicSEM's sandwich
+//! standard errors, `:=` parameters, the model chi-square and Q_SNP. All buffers live in
+//! [`UserWork`]; a SNP allocates nothing unless smoothing or `:=` rows need it.
+
+use nalgebra::DMatrix;
+
+use super::inputs::SnpColumns;
+use super::q_stats::{q_dense, q_snp, residual_vech};
+use super::sandwich_work::SandwichWork;
+use super::setup::UserGwas;
+use super::snp_matrices::FullSnp;
+use crate::sem::partable::ParOp;
+use crate::sem::sandwich::{defined_variance, Weight};
+use crate::sem::standardized::{defined_parameters, row_values_into};
+use crate::sem::{Estimator, Model, SemError};
+
+/// Per-thread buffers.
+#[derive(Debug, Clone)]
+pub struct UserWork {
+    full: FullSnp,
+    v_diag: Vec<f64>,
+    w: Vec<f64>,
+    eta: Vec<f64>,
+    values: Vec<f64>,
+    se: Vec<f64>,
+    implied: DMatrix<f64>,
+    sandwich: SandwichWork,
+}
+
+impl UserWork {
+    pub fn new(gwas: &UserGwas) -> UserWork {
+        let k = gwas.matrices.k();
+        let n_rows = gwas.model.pt.rows.len();
+        let pstar = gwas.model.moments().len();
+        UserWork {
+            full: FullSnp::new(k),
+            v_diag: Vec::new(),
+            w: vec![0.0; pstar],
+            eta: Vec::new(),
+            values: vec![f64::NAN; n_rows],
+            se: vec![f64::NAN; n_rows],
+            implied: DMatrix::zeros(k + 1, k + 1),
+            sandwich: SandwichWork::new(pstar, gwas.model.pt.n_free()),
+        }
+    }
+}
+
+/// Where one SNP's values go: slices over the kept rows, and the per-SNP scalars.
+pub struct UserSnpOut<'a> {
+    pub est: &'a mut [f64],
+    pub se: &'a mut [f64],
+    pub q_snp: &'a mut [f64],
+    pub q_snp_df: &'a mut [f64],
+    pub chisq: &'a mut f64,
+    pub z_smooth: &'a mut f64,
+}
+
+impl UserGwas {
+    /// Fits SNP `snp` of `cols`; values for the rows `keep` go to `out`.
+    pub fn fit_snp(
+        &mut self,
+        cols: &SnpColumns<'_>,
+        snp: usize,
+        keep: &[usize],
+        work: &mut UserWork,
+        out: UserSnpOut<'_>,
+    ) -> Result<(), SemError> {
+        self.matrices
+            .fill(cols, snp, self.options.smooth_check, &mut work.full)?;
+        *out.z_smooth = work.full.z_smooth;
+        let full = &work.full;
+        work.v_diag.clear();
+        work.v_diag
+            .extend((0..full.v_full.nrows()).map(|a| full.v_full[(a, a)]));
+        if self.options.estimator == Estimator::Dwls {
+            self.model.fill_dwls_weights(&work.v_diag, &mut work.w)?;
+        }
+        self.model
+            .refit(full.s_full.as_slice(), &work.w, &self.start)?;
+        row_values_into(&self.model, &mut work.values);
+        sandwich_se(&mut self.model, work, self.options.toler)?;
+        let full = &work.full;
+        to_user_order_into(&self.model, &mut work.implied);
+        residual_vech(&full.s_full, &work.implied, &mut work.eta);
+        *out.chisq = if full.v_smoothed {
+            q_dense(&work.eta, &full.v_full)
+        } else {
+            self.chisq.q(&work.eta, &full.d)
+        };
+        for (j, &row) in keep.iter().enumerate() {
+            out.est[j] = work.values[row];
+            out.se[j] = work.se[row];
+        }
+        if self.options.q_snp {
+            for target in &self.q_snp {
+                let (q, df) = q_snp(target, &work.eta, &full.d);
+                for &row in &target.rows {
+                    if let Some(j) = keep.iter().position(|&r| r == row) {
+                        out.q_snp[j] = q;
+                        out.q_snp_df[j] = df;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The model-implied covariance in the caller's order (SNP first), into `out`.
+fn to_user_order_into(model: &Model, out: &mut DMatrix<f64>) {
+    let sigma = model.implied();
+    for (c, &uc) in model.ov_in_input.iter().enumerate() {
+        for (r, &ur) in model.ov_in_input.iter().enumerate() {
+            out[(ur, uc)] = sigma[(r, c)];
+        }
+    }
+}
+
+/// Sandwich SEs per table row (NaN for fixed rows) into `work.se`; `:=` values and SEs and
+/// the value lhs - rhs of constraint rows into `work.values`.
+fn sandwich_se(model: &mut Model, work: &mut UserWork, toler: f64) -> Result<(), SemError> {
+    let ml_weight = match model.estimator() {
+        Estimator::Dwls => None,
+        Estimator::Ml => Some(model.ml_weight()?),
+    };
+    let weight = match &ml_weight {
+        None => Weight::Diagonal(&work.w),
+        Some(full) => Weight::Full(full),
+    };
+    model.delta();
+    let delta = &model.fitter.ws.delta;
+    work.sandwich
+        .compute(delta, weight, &work.full.v_full, model.moments(), toler)?;
+    let cov = &work.sandwich.cov;
+    let mut has_derived = false;
+    for (r, row) in model.pt.rows.iter().enumerate() {
+        work.se[r] = match row.free.checked_sub(1) {
+            Some(k) => cov[(k, k)].sqrt(),
+            None => f64::NAN,
+        };
+        has_derived |= !row.op.is_parameter();
+    }
+    if !has_derived {
+        return Ok(());
+    }
+    for (r, value, grad) in defined_parameters(model, &work.values)? {
+        work.values[r] = value;
+        work.se[r] = match model.estimator() {
+            Estimator::Dwls => defined_variance(&grad, cov).sqrt(),
+            Estimator::Ml => f64::NAN,
+        };
+    }
+    for (r, row) in model.pt.rows.iter().enumerate() {
+        if !row.op.is_parameter() && row.op != ParOp::Define {
+            work.values[r] = constraint_value(model, &work.values, r);
+        }
+    }
+    Ok(())
+}
+
+/// lavaan's `est` of a constraint row: its left side minus its right side.
+fn constraint_value(model: &Model, values: &[f64], row: usize) -> f64 {
+    let Some((lhs, rhs)) = &model.pt.rows[row].exprs else {
+        return f64::NAN;
+    };
+    let pt = &model.pt;
+    let lookup = |name: &str| {
+        pt.row_of_label(name)
+            .or_else(|| {
+                pt.rows
+                    .iter()
+                    .position(|r| r.op == ParOp::Define && r.lhs == name)
+            })
+            .map_or(f64::NAN, |r| values[r])
+    };
+    lhs.eval(&lookup) - rhs.eval(&lookup)
+}
