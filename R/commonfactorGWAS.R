@@ -10,7 +10,8 @@
 #' @inheritParams userGWAS
 #' @return A data frame with one row per SNP: the first six columns of `SNPs` (with their
 #'   names), `i lhs op rhs est se_c Z_Estimate Pval_Estimate Q Q_df Q_pval fail warning`
-#'   (`Z_smooth` with `smooth_check = TRUE`).
+#'   (`Z_smooth` with `smooth_check = TRUE`). With `TWAS = TRUE` the first columns are
+#'   `Gene Panel HSQ` and `rhs` is `"Gene"`.
 #'
 #' @details SNPs run in batches of `batch_size` on `cores` threads, or as futures under a
 #' non-sequential `future` plan (results identical under every plan); progress is reported
@@ -40,15 +41,11 @@ commonfactorGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", 
   call <- sys.call()
   gwas_check_mpi(MPI, call)
   check_flag(TWAS, "TWAS", call = call)
-  if (TWAS) {
-    gsem_abort("`TWAS = TRUE` is available in userGWAS(); commonfactorGWAS() runs on SNPs.",
-               call = call)
-  }
   cov <- gwas_covstruc(covstruc, call)
-  snps <- gwas_snps(SNPs, length(cov$names), FALSE, call)
+  snps <- gwas_snps(SNPs, length(cov$names), TWAS, call)
   threads <- gwas_threads(parallel, cores, call)
   opts <- gwas_options(estimation, GC, SNPSE, toler, smooth_check, FALSE, FALSE, FALSE, call)
-  opts$TWAS <- FALSE
+  opts$TWAS <- TWAS
   base <- gwas_snp_list(snps, snps$base)
   results <- gwas_batches(nrow(snps$data), batch_size, threads, function(rows, threads) {
     rs_value(rs_commonfactor_gwas(cov, base, gwas_snp_list(snps, rows), opts, threads),

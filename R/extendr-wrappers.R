@@ -30,6 +30,10 @@ rs_usermodel <- function(s, names, v, model, estimation, std_lv, fix_resid, tole
 #' @noRd
 rs_commonfactor <- function(s, names, v, estimation) .Call(wrap__rs_commonfactor, s, names, v, estimation)
 
+#' userGWAS(analytic = TRUE): closed-form SNP effects on factors with fixed loadings.
+#' @noRd
+rs_analytic_gwas <- function(loadings, intercepts, snps, requested_threads) .Call(wrap__rs_analytic_gwas, loadings, intercepts, snps, requested_threads)
+
 #' Prepares userGWAS (and fits nothing but the base SNP): the output table, df and npar.
 #' @noRd
 rs_user_gwas_table <- function(cov, base, model, opts) .Call(wrap__rs_user_gwas_table, cov, base, model, opts)

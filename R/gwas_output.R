@@ -93,7 +93,7 @@ failed_user_row <- function(template, id, message, opts) {
 
 common_gwas_output <- function(snps, results, opts) {
   n <- nrow(snps$data)
-  ids <- snps$data[, 1:6, drop = FALSE]
+  ids <- if (opts$TWAS) gwas_id_columns(snps, TRUE) else snps$data[, 1:6, drop = FALSE]
   fail <- gwas_errors(results, "est")
   failed <- nzchar(fail)
   est <- nan_to_na(gwas_collect(results, "est"))
@@ -102,7 +102,7 @@ common_gwas_output <- function(snps, results, opts) {
   k <- ncol(snps$beta)
   z <- est / se_c
   out <- data.frame(
-    ids, i = as.double(seq_len(n)), lhs = "F1", op = "~", rhs = "SNP",
+    ids, i = as.double(seq_len(n)), lhs = "F1", op = "~", rhs = if (opts$TWAS) "Gene" else "SNP",
     est = est, se_c = se_c, Z_Estimate = z, Pval_Estimate = 2 * stats::pnorm(-abs(z)),
     Q = q, Q_df = k - 1, Q_pval = stats::pchisq(q, k - 1, lower.tail = FALSE),
     stringsAsFactors = FALSE

@@ -120,7 +120,7 @@ userGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", model = 
   threads <- gwas_threads(parallel, cores, call)
   if (analytic) {
     return(analytic_gwas(cov, snps, model, usermod, fix_measurement, estimation, TWAS,
-                         threads, call))
+                         threads, covstruc, call))
   }
   opts <- gwas_options(estimation, GC, SNPSE, toler, smooth_check, std.lv, fix_measurement,
                        Q_SNP, call)

@@ -38,3 +38,19 @@ if (dir.exists(ext_dir)) {
                    sem_goldens),
           file.path(dst, "sem_goldens.rds"), compress = "xz", version = 2)
 }
+
+# userGWAS()/commonfactorGWAS() goldens, first 12 SNPs of each (the always-on parity tests;
+# the full 300- and 2,000-SNP goldens are compared when the reference set is present).
+gwas_goldens <- c("ug_default", "ug_QSNP", "ug_sub", "ug_fixmeasFALSE", "ug_GCconserv", "ug_GCnone",
+                  "ug_smooth", "ug_ML", "ug_stdlv", "ug_direct", "cfg_default", "cfg_GCnone",
+                  "cfg_ML", "cfg_smooth")
+if (dir.exists(ext_dir)) {
+  first_snps <- function(x) {
+    if (is.data.frame(x)) return(x[1:12, ])
+    if (length(x) == 1L) return(list(x[[1]][1:12, ]))
+    x[1:12]
+  }
+  saveRDS(setNames(lapply(gwas_goldens, function(n) {
+    first_snps(readRDS(file.path(ext_dir, paste0(n, ".rds"))))
+  }), gwas_goldens), file.path(dst, "gwas_goldens.rds"), compress = "xz", version = 2)
+}

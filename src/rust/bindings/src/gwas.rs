@@ -7,6 +7,7 @@ use crate::errors::{core_error, reply, RError, RResult};
 use crate::interrupt;
 use crate::threads;
 use extendr_api::prelude::*;
+use gsem_core::gwas::analytic::Analytic;
 use gsem_core::gwas::{self, CommonGwas, CovStruc, GwasOptions, SnpColumns, UserGwas};
 use gsem_core::sem::Estimator;
 
@@ -64,6 +65,7 @@ fn options(opts: &List) -> RResult<GwasOptions> {
         std_lv: flag(opts, "std_lv")?,
         fix_measurement: flag(opts, "fix_measurement")?,
         q_snp: flag(opts, "Q_SNP")?,
+        twas: flag(opts, "TWAS")?,
     })
 }
 
@@ -237,8 +239,36 @@ fn rs_commonfactor_gwas(
     })())
 }
 
+/// userGWAS(analytic = TRUE): closed-form SNP effects on factors with fixed loadings.
+/// @noRd
+#[extendr]
+fn rs_analytic_gwas(loadings: Robj, intercepts: Robj, snps: List, requested_threads: Robj) -> Robj {
+    reply((|| {
+        let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
+        let loadings = dmatrix(&loadings, "loadings")?;
+        let analytic =
+            Analytic::new(loadings.clone(), &dmatrix(&intercepts, "I")?).map_err(core_error)?;
+        let (b, s, v) = snp_columns(&snps, loadings.nrows())?;
+        let cols = SnpColumns {
+            beta: reals(&b, "beta")?,
+            se: reals(&s, "se")?,
+            var_snp: reals(&v, "var_snp")?,
+        };
+        let out = interrupt::run(threads, |cancel| analytic.run(&cols, cancel))?
+            .map_err(core_error)?;
+        named_list(vec![
+            ("beta", out.beta.into()),
+            ("se", out.se.into()),
+            ("q", out.q.into()),
+            ("q_df", out.q_df.into()),
+            ("q_omnibus", out.q_omnibus.into()),
+        ])
+    })())
+}
+
 extendr_module! {
     mod gwas;
+    fn rs_analytic_gwas;
     fn rs_user_gwas_table;
     fn rs_user_gwas;
     fn rs_commonfactor_gwas;

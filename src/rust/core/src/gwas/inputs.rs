@@ -127,4 +127,17 @@ pub struct GwasOptions {
     pub std_lv: bool,
     pub fix_measurement: bool,
     pub q_snp: bool,
+    /// Genes (TWAS) instead of SNPs: the variable is called `Gene` in the model.
+    pub twas: bool,
+}
+
+impl GwasOptions {
+    /// The name of the SNP's variable in models and in S_Full.
+    pub fn snp_name(&self) -> &'static str {
+        if self.twas {
+            "Gene"
+        } else {
+            "SNP"
+        }
+    }
 }

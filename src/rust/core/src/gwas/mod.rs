@@ -8,6 +8,7 @@
 //! starts from) -> [`user`] / [`common`] (one SNP: fit, sandwich, chi-square, Q statistics) ->
 //! [`run`] (chunks on the caller's rayon pool into preallocated [`results`] columns).
 
+pub mod analytic;
 pub mod common;
 pub mod inputs;
 pub mod q_stats;

@@ -15,9 +15,6 @@ use crate::sem::syntax::RelOp;
 use crate::sem::vnames::{FlatRow, VarNames};
 use crate::sem::{Estimator, Model, SemError};
 
-/// The variable name GenomicSEM gives the SNP in S_Full ("Gene" in TWAS mode).
-pub const SNP: &str = "SNP";
-
 /// A factor whose Q_SNP is reported: its rows `factor ~ SNP` and its indicators (trait
 /// indices), or no indicators when its first indicator is not observed (second order).
 #[derive(Debug, Clone)]
@@ -54,8 +51,8 @@ pub struct CommonGwas {
     pub k: usize,
 }
 
-fn input_names(cov: &CovStruc) -> Vec<String> {
-    std::iter::once(SNP.to_string())
+fn input_names(cov: &CovStruc, snp: &str) -> Vec<String> {
+    std::iter::once(snp.to_string())
         .chain(cov.names.iter().cloned())
         .collect()
 }
@@ -133,9 +130,10 @@ fn fixed_measurement_table(
     s_ld: &DMatrix<f64>,
     v_ld: &DMatrix<f64>,
 ) -> Result<ParTable, SemError> {
+    let snp = options.snp_name();
     let no_snp: Vec<&str> = model
         .split('\n')
-        .filter(|line| !line.contains(SNP) && !line.contains(":="))
+        .filter(|line| !line.contains(snp) && !line.contains(":="))
         .collect();
     let mut measurement = Model::new(
         &no_snp.join("\n"),
@@ -146,7 +144,7 @@ fn fixed_measurement_table(
     .map_err(|err| SemError::BadInput {
         what: format!("the measurement model (the model without its SNP lines) is invalid: {err}"),
     })?;
-    let w = weights(&measurement, &measurement.reorder_v(v_ld)?)?;
+    let w = weights(&measurement, v_ld)?;
     measurement
         .fit(s_ld.as_slice(), &w)
         .map_err(|err| SemError::BadInput {
@@ -172,7 +170,7 @@ fn fixed_measurement_table(
     let snp_rows = full
         .rows
         .iter()
-        .filter(|r| r.op.is_parameter() && (r.lhs == SNP || r.rhs == SNP));
+        .filter(|r| r.op.is_parameter() && (r.lhs == snp || r.rhs == snp));
     let defined = full.rows.iter().filter(|r| r.op == ParOp::Define);
     let constraints = full
         .rows
@@ -199,9 +197,14 @@ fn fixed_measurement_table(
 
 /// Factors whose Q_SNP GenomicSEM reports: the left-hand sides of model lines that mention
 /// the SNP, when they are latent variables.
-fn q_snp_targets(model: &str, table: &ParTable, names: &[String]) -> Vec<QSnpTarget> {
+fn q_snp_targets(
+    model: &str,
+    table: &ParTable,
+    names: &[String],
+    snp: &str,
+) -> Vec<QSnpTarget> {
     let mut factors: Vec<String> = Vec::new();
-    for line in model.split('\n').filter(|l| l.contains(SNP)) {
+    for line in model.split('\n').filter(|l| l.contains(snp)) {
         let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
         let lhs = compact.split('~').next().unwrap_or("").to_string();
         if table.names.lv.contains(&lhs) && !factors.contains(&lhs) {
@@ -212,7 +215,7 @@ fn q_snp_targets(model: &str, table: &ParTable, names: &[String]) -> Vec<QSnpTar
         .into_iter()
         .map(|factor| {
             let rows = (0..table.rows.len())
-                .filter(|&r| table.rows[r].lhs == factor && table.rows[r].rhs == SNP)
+                .filter(|&r| table.rows[r].lhs == factor && table.rows[r].rhs == snp)
                 .collect();
             let indicators: Vec<&ParRow> = table
                 .rows
@@ -241,7 +244,15 @@ impl UserGwas {
         base: &SnpColumns<'_>,
     ) -> Result<UserGwas, SemError> {
         cov.validate()?;
-        let names = input_names(cov);
+        let names = input_names(cov, options.snp_name());
+        let full_table = ParTable::from_model(
+            model,
+            PartableOptions {
+                std_lv: options.std_lv,
+                fixed_x: false,
+            },
+        )?;
+        check_all_traits_used(&full_table, cov)?;
         let (s_ld, v_ld) = if options.fix_measurement {
             (smoothed(&cov.s)?, smoothed(&cov.v)?)
         } else {
@@ -253,10 +264,9 @@ impl UserGwas {
         } else {
             Model::new(model, &names, options.estimator, options.std_lv)?
         };
-        check_all_traits_used(&model_fit, cov)?;
         let matrices = SnpMatrices::new(cov, s_ld, v_ld, options.gc, options.var_snp_se2);
         let start = base_fit(&mut model_fit, &matrices, base)?;
-        let mut q_snp = q_snp_targets(model, &model_fit.pt, &cov.names);
+        let mut q_snp = q_snp_targets(model, &model_fit.pt, &cov.names, options.snp_name());
         for target in q_snp.iter_mut() {
             target.c_inv = target.indicators.as_ref().map(|i| matrices.c_inverse_of(i));
         }
@@ -275,11 +285,11 @@ impl UserGwas {
 }
 
 /// GenomicSEM needs every trait of covstruc in the model (lavaan fails otherwise).
-fn check_all_traits_used(model: &Model, cov: &CovStruc) -> Result<(), SemError> {
+fn check_all_traits_used(table: &ParTable, cov: &CovStruc) -> Result<(), SemError> {
     let unused: Vec<String> = cov
         .names
         .iter()
-        .filter(|n| !model.pt.names.ov.contains(n))
+        .filter(|n| !table.names.ov.contains(n))
         .cloned()
         .collect();
     if unused.is_empty() {
@@ -298,10 +308,10 @@ fn check_all_traits_used(model: &Model, cov: &CovStruc) -> Result<(), SemError> 
 
 /// commonfactorGWAS's model: one factor over all traits, regressed on the SNP, with the
 /// SNP's direct effects on the traits fixed at 0.
-pub fn common_factor_model(traits: &[String]) -> String {
-    let mut model = format!("F1 =~ {}\nF1 ~ {SNP}", traits.join(" + "));
+pub fn common_factor_model(traits: &[String], snp: &str) -> String {
+    let mut model = format!("F1 =~ {}\nF1 ~ {snp}", traits.join(" + "));
     for t in traits {
-        model.push_str(&format!("\n{t} ~ 0*{SNP}"));
+        model.push_str(&format!("\n{t} ~ 0*{snp}"));
     }
     model
 }
@@ -314,8 +324,8 @@ impl CommonGwas {
     ) -> Result<CommonGwas, SemError> {
         cov.validate()?;
         let k = cov.k();
-        let names = input_names(cov);
-        let text = common_factor_model(&cov.names);
+        let names = input_names(cov, options.snp_name());
+        let text = common_factor_model(&cov.names, options.snp_name());
         let mut model = Model::new(&text, &names, options.estimator, false)?;
         let matrices = SnpMatrices::new(
             cov,
