@@ -20,6 +20,7 @@ pub struct CommonWork {
     v_diag: Vec<f64>,
     w: Vec<f64>,
     q_start: Vec<f64>,
+    start: Vec<f64>,
     values: Vec<f64>,
     q_values: Vec<f64>,
     eta: Vec<f64>,
@@ -37,6 +38,7 @@ impl CommonWork {
             v_diag: Vec::new(),
             w: vec![0.0; pstar],
             q_start: vec![0.0; 2 * k],
+            start: gwas.start.clone(),
             values: vec![f64::NAN; gwas.model.pt.rows.len()],
             q_values: vec![f64::NAN; gwas.q_model.pt.rows.len()],
             eta: vec![0.0; k],
@@ -78,6 +80,43 @@ fn sandwich_cov(
 }
 
 impl CommonGwas {
+    /// Start for this SNP: the base solution with the SNP effect b replaced by its weighted
+    /// least-squares value given the base loadings (b = sum w l s / (var sum w l^2), with the
+    /// SNP-trait covariances s and weights 1/D^2), the factor's residual variance adjusted so
+    /// that its total variance stays the base one, and the SNP variance set to the sample's.
+    fn snp_start(&self, s_full: &DMatrix<f64>, d: &[f64], start: &mut [f64]) {
+        let k = self.k;
+        start.copy_from_slice(&self.start);
+        let var_snp = s_full[(0, 0)];
+        let free = |row: usize| self.model.pt.rows[row].free.checked_sub(1);
+        let value = |row: usize, theta: &[f64]| match free(row) {
+            Some(j) => theta[j],
+            None => self.model.pt.rows[row].ustart.unwrap_or(1.0),
+        };
+        let (mut num, mut den) = (0.0, 0.0);
+        for x in 0..k {
+            let (l, w) = (value(x, &self.start), 1.0 / (d[x] * d[x]));
+            num += w * l * s_full[(x + 1, 0)];
+            den += w * l * l;
+        }
+        let (Some(jb), true) = (free(k), den > 0.0) else {
+            return;
+        };
+        let b = num / (var_snp * den);
+        start[jb] = b;
+        let base_var = self.base_var_snp;
+        if let Some(jp) = free(3 * k + 1) {
+            let total = self.start[jp] + self.start[jb] * self.start[jb] * base_var;
+            let psi = total - b * b * var_snp;
+            if psi > 0.0 {
+                start[jp] = psi;
+            }
+        }
+        if let Some(js) = free(3 * k + 2) {
+            start[js] = var_snp;
+        }
+    }
+
     pub fn fit_snp(
         &mut self,
         cols: &SnpColumns<'_>,
@@ -94,8 +133,9 @@ impl CommonGwas {
         if self.options.estimator == Estimator::Dwls {
             self.model.fill_dwls_weights(&work.v_diag, &mut work.w)?;
         }
+        self.snp_start(&full.s_full, &full.d, &mut work.start);
         self.model
-            .refit(full.s_full.as_slice(), &work.w, &self.start)?;
+            .refit(full.s_full.as_slice(), &work.w, &work.start)?;
         row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
         sandwich_cov(&mut self.model, &work.w, &work.full.v_full, toler, &mut work.main)?;
@@ -116,8 +156,12 @@ impl CommonGwas {
         }
         let implied = self.model.implied();
         let snp_lav = implied.nrows() - 1;
+        // GenomicSEM starts the direct effects at the residual covariances; the effects that
+        // reproduce them exactly (residual / SNP variance) are closer to the optimum.
+        let var_snp = work.full.s_full[(0, 0)];
         for t in 0..k {
-            work.q_start[t] = self.model.sample[(snp_lav, t)] - implied[(snp_lav, t)];
+            work.q_start[t] =
+                (self.model.sample[(snp_lav, t)] - implied[(snp_lav, t)]) / var_snp;
             work.q_start[k + t] = work.values[2 * k + 1 + t];
         }
         let full = &work.full;

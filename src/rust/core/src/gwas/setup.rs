@@ -9,6 +9,7 @@ use super::inputs::{CovStruc, GwasOptions, SnpColumns};
 use super::q_stats::ChisqBlocks;
 use super::snp_matrices::{FullSnp, SnpMatrices};
 use crate::sem::nearpd::{min_eigenvalue, nearpd};
+use crate::sem::optimiser_tolerances::{GWAS_SLOW_RATIO, GWAS_STEP};
 use crate::sem::partable::{ParOp, ParRow, ParTable, PartableOptions};
 use crate::sem::standardized::row_values;
 use crate::sem::syntax::RelOp;
@@ -49,6 +50,8 @@ pub struct CommonGwas {
     /// Row of `F1 ~ SNP` in the model's table.
     pub snp_row: usize,
     pub k: usize,
+    /// The base SNP's variance (the base solution's SNP effect is relative to it).
+    pub base_var_snp: f64,
 }
 
 fn input_names(cov: &CovStruc, snp: &str) -> Vec<String> {
@@ -266,6 +269,8 @@ impl UserGwas {
         };
         let matrices = SnpMatrices::new(cov, s_ld, v_ld, options.gc, options.var_snp_se2);
         let start = base_fit(&mut model_fit, &matrices, base)?;
+        model_fit.fitter.step_tolerance = GWAS_STEP;
+        model_fit.fitter.slow_ratio = GWAS_SLOW_RATIO;
         let mut q_snp = q_snp_targets(model, &model_fit.pt, &cov.names, options.snp_name());
         for target in q_snp.iter_mut() {
             target.c_inv = target.indicators.as_ref().map(|i| matrices.c_inverse_of(i));
@@ -335,8 +340,13 @@ impl CommonGwas {
             options.var_snp_se2,
         );
         let start = base_fit(&mut model, &matrices, base)?;
+        model.fitter.step_tolerance = GWAS_STEP;
+        model.fitter.slow_ratio = GWAS_SLOW_RATIO;
         let snp_row = k;
-        let q_model = Self::q_model(&model, k)?;
+        let mut q_model = Self::q_model(&model, k)?;
+        q_model.fitter.step_tolerance = GWAS_STEP;
+        q_model.fitter.slow_ratio = GWAS_SLOW_RATIO;
+        model.fitter.slow_ratio = GWAS_SLOW_RATIO;
         Ok(CommonGwas {
             model,
             start,
@@ -345,6 +355,7 @@ impl CommonGwas {
             options,
             snp_row,
             k,
+            base_var_snp: base.var_snp.first().copied().unwrap_or(f64::NAN),
         })
     }
 

@@ -75,6 +75,11 @@ pub struct Fitter {
     pub(super) g_save: Vec<f64>,
     pub(super) g_plus: Vec<f64>,
     pub(super) h_fd: Vec<f64>,
+    /// Convergence: every variable moved by less than this (relative) in the last step.
+    pub step_tolerance: f64,
+    /// Switch from Gauss-Newton to Newton when an iteration shrinks the decrement by less
+    /// than this factor (see `optimiser_tolerances::SLOW_RATIO`).
+    pub slow_ratio: f64,
 }
 
 impl Fitter {
@@ -108,6 +113,8 @@ impl Fitter {
             g_save: vec![0.0; nv],
             g_plus: vec![0.0; nv],
             h_fd: vec![0.0; nv * nv],
+            step_tolerance: tol::STEP,
+            slow_ratio: tol::SLOW_RATIO,
             st,
             red,
             estimator,
@@ -136,7 +143,7 @@ impl Fitter {
             let decrement = self.solve_step()?;
             newton = newton
                 || iter + 1 >= tol::SWITCH_ITER
-                || (iter >= 2 && decrement > tol::SLOW_RATIO * previous_decrement);
+                || (iter >= 2 && decrement > self.slow_ratio * previous_decrement);
             previous_decrement = decrement;
             if decrement <= 0.0 {
                 return Ok(FitInfo {
@@ -176,7 +183,7 @@ impl Fitter {
                 }
                 alpha *= 0.5;
             }
-            if accepted && rel_step < tol::STEP {
+            if accepted && rel_step < self.step_tolerance {
                 self.objective_at_x(sample, w, false)?;
                 return Ok(FitInfo {
                     iterations: iter + 1,

@@ -29,7 +29,7 @@ pub mod matrices;
 pub mod model;
 pub mod nearpd;
 mod newton;
-mod optimiser_tolerances;
+pub mod optimiser_tolerances;
 pub mod partable;
 pub mod qfactor;
 pub mod sandwich;

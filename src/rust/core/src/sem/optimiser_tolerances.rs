@@ -6,6 +6,10 @@
 /// rounding is ~1e-16 relative while its change is quadratic in the step), so final
 /// steps are taken on the strength of the gradient.
 pub const STEP: f64 = 1e-10;
+/// The per-SNP GWAS fits stop at 1e-7: the remaining error (~1e-7 of a step that is itself
+/// a small fraction of the estimate) is below 1e-6 standard errors, far inside the 1e-3 SE
+/// the loops must match GenomicSEM to, and it saves an iteration per SNP.
+pub const GWAS_STEP: f64 = 1e-7;
 pub const STEP_FLOOR: f64 = 1e-6;
 /// Steps smaller than this (relative) are in the final region: taken whole unless the
 /// objective rises beyond rounding.
@@ -26,6 +30,10 @@ pub const MAX_HALVINGS: usize = 40;
 /// step is ~2n times cheaper, so they are kept while they gain a factor 4 per step
 /// (measured: 50 us instead of 400 us per refit of the 5-indicator GWAS model).
 pub const SLOW_RATIO: f64 = 0.25;
+/// Per-SNP GWAS fits start next to their optimum, where Gauss-Newton steps (one model
+/// evaluation each) beat Newton steps with a finite-difference Hessian (2n gradients each)
+/// unless the contraction is very poor.
+pub const GWAS_SLOW_RATIO: f64 = 0.7;
 pub const SWITCH_ITER: usize = 30;
 /// Relative step of the central differences (error ~1e-10 relative in the Hessian,
 /// which only slows the final convergence negligibly).

@@ -1,0 +1,150 @@
+//! userGWAS / commonfactorGWAS per-SNP loops against GenomicSEM 0.0.5's goldens (first 40
+//! SNPs of the shared reference set's ug_default and cfg_default), and the invariance of the
+//! results to how SNPs are split into calls.
+
+use gsem_core::gwas::{self, CommonGwas, CovStruc, GcMode, GwasOptions, SnpColumns, UserGwas};
+use gsem_core::parallel::CancelToken;
+use gsem_core::sem::Estimator;
+use nalgebra::DMatrix;
+
+/// The acceptance criterion: |difference| < 0.001 SE; chi-squares 1e-3 relative.
+const EST_IN_SE: f64 = 1e-3;
+const CHISQ_REL: f64 = 1e-3;
+
+fn table(name: &str) -> Vec<Vec<String>> {
+    let path = format!("{}/tests/data/gwas/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').map(|f| f.trim().to_string()).collect())
+        .collect()
+}
+
+fn num(s: &str) -> f64 {
+    if s == "NA" {
+        f64::NAN
+    } else {
+        s.parse().unwrap()
+    }
+}
+
+fn matrix(name: &str) -> DMatrix<f64> {
+    let rows = table(name);
+    DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| num(&rows[i][j]))
+}
+
+fn covstruc() -> CovStruc {
+    CovStruc {
+        s: matrix("S.tsv"),
+        v: matrix("V.tsv"),
+        i: matrix("I.tsv"),
+        names: ["T1", "T2", "T3", "T4", "T5"].map(String::from).to_vec(),
+    }
+}
+
+/// beta, se (n x 5 column-major) and 2 MAF (1 - MAF).
+fn snp_data() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let rows = table("snps40.tsv");
+    let n = rows.len();
+    let mut beta = vec![0.0; n * 5];
+    let mut se = vec![0.0; n * 5];
+    let mut var = vec![0.0; n];
+    for (i, r) in rows.iter().enumerate() {
+        let maf = num(&r[3]);
+        var[i] = 2.0 * maf * (1.0 - maf);
+        for t in 0..5 {
+            beta[t * n + i] = num(&r[6 + 2 * t]);
+            se[t * n + i] = num(&r[7 + 2 * t]);
+        }
+    }
+    (beta, se, var)
+}
+
+fn options() -> GwasOptions {
+    GwasOptions {
+        estimator: Estimator::Dwls,
+        gc: GcMode::Standard,
+        var_snp_se2: 0.0005f64.powi(2),
+        toler: f64::EPSILON,
+        smooth_check: false,
+        std_lv: false,
+        fix_measurement: true,
+        q_snp: false,
+        twas: false,
+    }
+}
+
+const MODEL: &str = "F1 =~ NA*T1 + T2 + T3 + T4 + T5\nF1 ~ SNP\nF1 ~~ 1*F1\nSNP ~~ SNP";
+
+#[test]
+fn user_gwas_matches_genomicsem_on_40_snps() {
+    let (beta, se, var) = snp_data();
+    let cols = SnpColumns { beta: &beta, se: &se, var_snp: &var };
+    let gwas = UserGwas::new(&covstruc(), MODEL, options(), &cols).unwrap();
+    assert_eq!((gwas.df, gwas.npar), (14.0, 7.0));
+    let n_rows = gwas.model.pt.rows.len();
+    let keep: Vec<usize> = (0..n_rows).collect();
+    let out = gwas::run_user(&gwas, &cols, &keep, &CancelToken::new()).unwrap();
+    let golden = table("ug_default40.tsv");
+    assert_eq!(golden.len(), 40 * n_rows);
+    for (g, row) in golden.iter().enumerate() {
+        let (snp, r) = (g / n_rows, g % n_rows);
+        let pt_row = &gwas.model.pt.rows[r];
+        assert_eq!((pt_row.lhs.as_str(), pt_row.op.symbol(), pt_row.rhs.as_str()),
+                   (row[1].as_str(), row[2].as_str(), row[3].as_str()));
+        let (est, se_g, chisq) = (num(&row[4]), num(&row[5]), num(&row[6]));
+        let scale = if se_g.is_nan() { 1.0 } else { se_g };
+        assert!((out.est[g] - est).abs() / scale < EST_IN_SE, "SNP {snp} row {r}");
+        assert_eq!(out.se[g].is_nan(), se_g.is_nan());
+        if !se_g.is_nan() {
+            assert!((out.se[g] - se_g).abs() / se_g < EST_IN_SE, "SNP {snp} row {r} SE");
+        }
+        assert!((out.chisq[snp] / chisq - 1.0).abs() < CHISQ_REL);
+    }
+}
+
+#[test]
+fn common_factor_gwas_matches_genomicsem_on_40_snps() {
+    let (beta, se, var) = snp_data();
+    let cols = SnpColumns { beta: &beta, se: &se, var_snp: &var };
+    let gwas = CommonGwas::new(&covstruc(), options(), &cols).unwrap();
+    let out = gwas::run_common(&gwas, &cols, &CancelToken::new()).unwrap();
+    for (i, row) in table("cfg_default40.tsv").iter().enumerate() {
+        let (est, se_c, q) = (num(&row[0]), num(&row[1]), num(&row[2]));
+        assert!((out.est[i] - est).abs() / se_c < EST_IN_SE, "SNP {i}");
+        assert!((out.se_c[i] - se_c).abs() / se_c < EST_IN_SE, "SNP {i}");
+        assert!((out.q[i] / q - 1.0).abs() < CHISQ_REL, "SNP {i}: {} vs {q}", out.q[i]);
+        assert!(out.fail[i].is_empty());
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_how_snps_are_split() {
+    let (beta, se, var) = snp_data();
+    let all = SnpColumns { beta: &beta, se: &se, var_snp: &var };
+    let gwas = UserGwas::new(&covstruc(), MODEL, options(), &all).unwrap();
+    let keep = vec![11usize];
+    let whole = gwas::run_user(&gwas, &all, &keep, &CancelToken::new()).unwrap();
+    // SNPs 25..40 alone (a later batch): the base solution still comes from SNP 1.
+    let (n, from) = (40, 25);
+    let pick = |v: &[f64]| -> Vec<f64> {
+        (0..5).flat_map(|t| v[t * n + from..t * n + n].to_vec()).collect()
+    };
+    let (b2, s2, v2) = (pick(&beta), pick(&se), var[from..].to_vec());
+    let part = SnpColumns { beta: &b2, se: &s2, var_snp: &v2 };
+    let later = gwas::run_user(&gwas, &part, &keep, &CancelToken::new()).unwrap();
+    assert_eq!(&whole.est[from..], &later.est[..]);
+    assert_eq!(&whole.se[from..], &later.se[..]);
+    assert_eq!(&whole.chisq[from..], &later.chisq[..]);
+}
+
+#[test]
+fn a_cancelled_run_stops() {
+    let (beta, se, var) = snp_data();
+    let cols = SnpColumns { beta: &beta, se: &se, var_snp: &var };
+    let gwas = UserGwas::new(&covstruc(), MODEL, options(), &cols).unwrap();
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    assert!(gwas::run_user(&gwas, &cols, &[0], &cancel).is_err());
+}
