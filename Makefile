@@ -41,6 +41,7 @@ bench: install
 	Rscript bench/munge_sumstats.R ../shared/reference/genomicsem/data 1e7
 	Rscript bench/ldsc.R
 	Rscript bench/sem.R
+	Rscript bench/gwas.R 1.1e6 2
 	Rscript bench/single_cell.R 2000 2
 
 clean:
