@@ -18,6 +18,14 @@
 #' per batch through progressr.
 #'
 #' @section Differences from GenomicSEM:
+#' * `estimation = "ML"`: GenomicSEM reuses the first SNP's lavaan model, in which the SNP
+#'   variance (an exogenous, fixed.x variable under ML) is fixed at the first SNP's value, so
+#'   the `se_c` and `Q` of every later SNP depend on which SNP came first (verified: SNP 2 of
+#'   the reference set gets se_c 0.0031 after SNP 1 and 0.0269 after SNP 3). Here every SNP uses
+#'   its own variance; estimates (which do not depend on it) and the first SNP's results match
+#'   GenomicSEM's.
+#' * The direct effects of the Q model start at the residual SNP-trait covariances divided by
+#'   the SNP variance (GenomicSEM: the covariances themselves); the optimum is the same.
 #' * The `warning` column holds `"0"` for a clean fit (GenomicSEM's held lavaan 0.6.14's
 #'   notice about `se` and slotOptions for every DWLS SNP).
 #' * A SNP whose fit fails gets `NA` estimates and the reason in `fail` instead of aborting

@@ -94,6 +94,26 @@
 #' * Estimates are converged fully; GenomicSEM's lavaan stops earlier, so estimates differ by
 #'   well under 0.001 standard errors.
 #'
+#' @section GenomicSEM's quirks, one by one:
+#' Reproduced: covstruc used by position and beta/SE columns found by substring and matched to
+#' traits by position (G2; a count mismatch is an error here); the first six SNP columns renamed
+#' `SNP CHR BP MAF A1 A2` and the SNP variance from `MAF` (G3); the fixed measurement model built
+#' from model lines without the text "SNP" (G8: so `F1 ~ SNP + T4` loses `F1 ~ T4`, as in
+#' GenomicSEM); lavaan's row order with `da` rows removed, inequality rows with `NA` estimates
+#' and `SNP ~~ SNP` free with SE `SNPSE` (G10); equality constraints ignored by the sandwich
+#' (G14); GC `"none"` still using cross-trait intercepts and intercepts floored at 1 (G16);
+#' `SNPSE = 0` meaning 0.0005 (G17); TWAS reading Gene, Panel, HSQ from the first three columns
+#' (G18); `std.lv` semantics (G20).
+#' Fixed: `Output` in the workspace (G1), the constant lavaan warning text (G4), failure
+#' detection by warning text (G5; here a SNP fails when the fit does not converge or its
+#' information matrix fails `toler`, with the reason in `error`), `printwarn = FALSE` (G6),
+#' errors that aborted the whole run (G7), duplicated constraint rows and `:=` over measurement
+#' parameters (G8: they are evaluated at the fixed values), unused traits (G9: a clear error),
+#' `sub` element order and failed-SNP identifiers (G11), `exists("S_smooth")` leaking between
+#' SNPs (G15: `Z_smooth` is per SNP), the spurious "listed in quotes" warning and the banner
+#' (G19). G12 (commonfactorGWAS keeps `i`) and G13 (order from a GC = "conserv" fit) do not
+#' change results.
+#'
 #' @examples
 #' covstruc <- readRDS(genomicsemrs_example("ldsc_T1_T5.rds"))
 #' snps <- readRDS(genomicsemrs_example("sumstats_T1_T5.rds"))[1:50, ]

@@ -166,3 +166,21 @@ test_that("bad input gives clear errors, and failed SNPs are kept with their rea
   expect_match(cf$fail[2], "missing beta or SE")
   expect_true(is.na(cf$est[2]))
 })
+
+test_that("defined parameters over fixed measurement parameters and constraints work per SNP", {
+  snps <- example_snps[1:3, ]
+  model <- "F1 =~ NA*T1 + a*T2 + T3 + T4 + T5\nF1 ~ b*SNP\nF1 ~~ 1*F1\nSNP ~~ SNP\nd := a*b"
+  out <- userGWAS(covstruc, snps, model = model, cores = 1)
+  for (d in out) {
+    a <- d$est[d$label == "a"]
+    b <- d[d$label == "b", ]
+    def <- d[d$op == ":=", ]
+    # a is fixed, so d = a b and SE(d) = a SE(b) (delta method), exactly.
+    expect_equal(def$est, a * b$est, tolerance = 1e-12)
+    expect_equal(def$SE, a * b$SE, tolerance = 1e-10)
+  }
+  bounded <- "F1 =~ NA*T1 + T2 + T3 + T4 + T5\nF1 ~ SNP\nF1 ~~ 1*F1\nSNP ~~ SNP\nT1 ~~ e*T1\ne > 0.001"
+  out <- userGWAS(covstruc, snps, model = bounded, cores = 1)
+  expect_identical(sum(out[[1]]$op == ">"), 1L)
+  expect_true(is.na(out[[1]]$est[out[[1]]$op == ">"]))
+})
