@@ -4,7 +4,7 @@
 //! heterogeneity Q of those direct effects.
 
 use super::inputs::SnpColumns;
-use super::q_stats::heterogeneity_q;
+use super::q_stats::{heterogeneity_q, ChisqBlocks};
 use super::sandwich_work::SandwichWork;
 use super::setup::CommonGwas;
 use super::snp_matrices::FullSnp;
@@ -63,7 +63,8 @@ pub struct CommonSnp {
 fn sandwich_cov(
     model: &mut Model,
     w: &[f64],
-    v_user: &DMatrix<f64>,
+    full: &FullSnp,
+    blocks: Option<&ChisqBlocks>,
     toler: f64,
     work: &mut SandwichWork,
 ) -> Result<(), SemError> {
@@ -76,7 +77,10 @@ fn sandwich_cov(
         Some(full) => Weight::Full(full),
     };
     model.delta();
-    work.compute(&model.fitter.ws.delta, weight, v_user, model.moments(), toler)
+    let blocks = blocks
+        .filter(|_| !full.v_smoothed)
+        .map(|b| (b, full.d.as_slice()));
+    work.compute(&model.fitter.ws.delta, weight, &full.v_full, blocks, model.moments(), toler)
 }
 
 impl CommonGwas {
@@ -138,7 +142,8 @@ impl CommonGwas {
             .refit(full.s_full.as_slice(), &work.w, &work.start)?;
         row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
-        sandwich_cov(&mut self.model, &work.w, &work.full.v_full, toler, &mut work.main)?;
+        let blocks = self.blocks.as_ref();
+        sandwich_cov(&mut self.model, &work.w, &work.full, blocks, toler, &mut work.main)?;
         let free = self.model.pt.rows[self.snp_row].free;
         let se_c = free
             .checked_sub(1)
@@ -173,7 +178,7 @@ impl CommonGwas {
             return Ok(result);
         }
         row_values_into(&self.q_model, &mut work.q_values);
-        if sandwich_cov(&mut self.q_model, &work.w, &full.v_full, toler, &mut work.follow_up)
+        if sandwich_cov(&mut self.q_model, &work.w, full, blocks, toler, &mut work.follow_up)
             .is_err()
         {
             return Ok(result);

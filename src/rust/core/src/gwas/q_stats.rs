@@ -24,13 +24,17 @@ pub fn eigen_inverse(m: &DMatrix<f64>) -> DMatrix<f64> {
     })
 }
 
-/// The SNP-independent inverses behind Q.
+/// The SNP-independent pieces of V_Full behind Q and the sandwich, when V_Full is not
+/// smoothed.
 #[derive(Debug, Clone)]
 pub struct ChisqBlocks {
     pub var_snp_se2: f64,
-    /// C^-1 (C: intercepts with a unit diagonal).
+    /// C (intercepts with a unit diagonal) and its inverse.
+    pub c: DMatrix<f64>,
     pub c_inv: DMatrix<f64>,
     pub v_ld_inv: DMatrix<f64>,
+    /// Lower Cholesky factor of V_LD (the sandwich's meat, block by block).
+    pub v_ld_chol: DMatrix<f64>,
 }
 
 impl ChisqBlocks {

@@ -34,7 +34,8 @@ pub struct UserGwas {
     pub df: f64,
     pub npar: f64,
     pub matrices: SnpMatrices,
-    pub chisq: ChisqBlocks,
+    /// The fixed blocks of V_Full (`None` when every SNP's V_Full must be smoothed).
+    pub chisq: Option<ChisqBlocks>,
     pub options: GwasOptions,
     pub q_snp: Vec<QSnpTarget>,
 }
@@ -50,6 +51,7 @@ pub struct CommonGwas {
     /// Row of `F1 ~ SNP` in the model's table.
     pub snp_row: usize,
     pub k: usize,
+    pub blocks: Option<ChisqBlocks>,
     /// The base SNP's variance (the base solution's SNP effect is relative to it).
     pub base_var_snp: f64,
 }
@@ -344,6 +346,7 @@ impl CommonGwas {
         model.fitter.slow_ratio = GWAS_SLOW_RATIO;
         let snp_row = k;
         let mut q_model = Self::q_model(&model, k)?;
+        let blocks = matrices.chisq_blocks();
         q_model.fitter.step_tolerance = GWAS_STEP;
         q_model.fitter.slow_ratio = GWAS_SLOW_RATIO;
         model.fitter.slow_ratio = GWAS_SLOW_RATIO;
@@ -355,6 +358,7 @@ impl CommonGwas {
             options,
             snp_row,
             k,
+            blocks,
             base_var_snp: base.var_snp.first().copied().unwrap_or(f64::NAN),
         })
     }

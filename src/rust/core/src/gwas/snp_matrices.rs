@@ -108,13 +108,21 @@ impl SnpMatrices {
         self.k
     }
 
-    /// The inverses behind the per-SNP chi-squares (only valid while V_Full is unsmoothed).
-    pub fn chisq_blocks(&self) -> ChisqBlocks {
-        ChisqBlocks {
+    /// The fixed blocks behind the per-SNP chi-squares and sandwich (used only while V_Full
+    /// is unsmoothed; `None` when V_LD or C is not positive definite, as then every SNP's
+    /// V_Full is smoothed).
+    pub fn chisq_blocks(&self) -> Option<ChisqBlocks> {
+        if !self.fixed_blocks_pd {
+            return None;
+        }
+        let chol = self.v_ld.clone().cholesky()?;
+        Some(ChisqBlocks {
             var_snp_se2: self.var_snp_se2,
+            c: self.c.clone(),
             c_inv: eigen_inverse(&self.c),
             v_ld_inv: eigen_inverse(&self.v_ld),
-        }
+            v_ld_chol: chol.l(),
+        })
     }
 
     /// C^-1 restricted to the traits `ind` (for Q_SNP).

@@ -5,7 +5,7 @@
 use nalgebra::DMatrix;
 
 use super::inputs::SnpColumns;
-use super::q_stats::{q_dense, q_snp, residual_vech};
+use super::q_stats::{q_dense, q_snp, residual_vech, ChisqBlocks};
 use super::sandwich_work::SandwichWork;
 use super::setup::UserGwas;
 use super::snp_matrices::FullSnp;
@@ -78,14 +78,14 @@ impl UserGwas {
         self.model
             .refit(full.s_full.as_slice(), &work.w, &self.start)?;
         row_values_into(&self.model, &mut work.values);
-        sandwich_se(&mut self.model, work, self.options.toler)?;
+        let blocks = self.chisq.as_ref().filter(|_| !work.full.v_smoothed);
+        sandwich_se(&mut self.model, work, blocks, self.options.toler)?;
         let full = &work.full;
         to_user_order_into(&self.model, &mut work.implied);
         residual_vech(&full.s_full, &work.implied, &mut work.eta);
-        *out.chisq = if full.v_smoothed {
-            q_dense(&work.eta, &full.v_full)
-        } else {
-            self.chisq.q(&work.eta, &full.d)
+        *out.chisq = match (&self.chisq, full.v_smoothed) {
+            (Some(blocks), false) => blocks.q(&work.eta, &full.d),
+            _ => q_dense(&work.eta, &full.v_full),
         };
         for (j, &row) in keep.iter().enumerate() {
             out.est[j] = work.values[row];
@@ -118,7 +118,12 @@ fn to_user_order_into(model: &Model, out: &mut DMatrix<f64>) {
 
 /// Sandwich SEs per table row (NaN for fixed rows) into `work.se`; `:=` values and SEs and
 /// the value lhs - rhs of constraint rows into `work.values`.
-fn sandwich_se(model: &mut Model, work: &mut UserWork, toler: f64) -> Result<(), SemError> {
+fn sandwich_se(
+    model: &mut Model,
+    work: &mut UserWork,
+    blocks: Option<&ChisqBlocks>,
+    toler: f64,
+) -> Result<(), SemError> {
     let ml_weight = match model.estimator() {
         Estimator::Dwls => None,
         Estimator::Ml => Some(model.ml_weight()?),
@@ -129,8 +134,9 @@ fn sandwich_se(model: &mut Model, work: &mut UserWork, toler: f64) -> Result<(),
     };
     model.delta();
     let delta = &model.fitter.ws.delta;
+    let blocks = blocks.map(|b| (b, work.full.d.as_slice()));
     work.sandwich
-        .compute(delta, weight, &work.full.v_full, model.moments(), toler)?;
+        .compute(delta, weight, &work.full.v_full, blocks, model.moments(), toler)?;
     let cov = &work.sandwich.cov;
     let mut has_derived = false;
     for (r, row) in model.pt.rows.iter().enumerate() {

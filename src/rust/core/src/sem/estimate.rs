@@ -184,7 +184,8 @@ impl Fitter {
                 alpha *= 0.5;
             }
             if accepted && rel_step < self.step_tolerance {
-                self.objective_at_x(sample, w, false)?;
+                // The accepted trial was the last evaluation: theta, Sigma and the residuals
+                // are already those of x.
                 return Ok(FitInfo {
                     iterations: iter + 1,
                     fmin: f,
@@ -293,17 +294,26 @@ impl Fitter {
         let pstar = self.st.pstar();
         let nv = self.red.n_vars;
         self.jac.fill(0.0);
-        for (k, &v) in self.red.var_of.iter().enumerate() {
-            for a in 0..pstar {
-                self.jac[(a, v)] += self.ws.delta[(a, k)];
+        {
+            let delta = self.ws.delta.as_slice();
+            let jac = self.jac.as_mut_slice();
+            for (k, &v) in self.red.var_of.iter().enumerate() {
+                let (src, dst) = (&delta[k * pstar..(k + 1) * pstar], &mut jac[v * pstar..(v + 1) * pstar]);
+                for (d, s) in dst.iter_mut().zip(src) {
+                    *d += s;
+                }
             }
         }
         match self.estimator {
             Estimator::Dwls => {
                 for (a, &wa) in w.iter().enumerate().take(pstar) {
                     self.wr[a] = wa * self.resid[a];
-                    for j in 0..nv {
-                        self.wj[(a, j)] = wa * self.jac[(a, j)];
+                }
+                let (jac, wj) = (self.jac.as_slice(), self.wj.as_mut_slice());
+                for j in 0..nv {
+                    let col = &jac[j * pstar..(j + 1) * pstar];
+                    for ((out, x), wa) in wj[j * pstar..(j + 1) * pstar].iter_mut().zip(col).zip(w) {
+                        *out = wa * x;
                     }
                 }
             }
@@ -315,16 +325,13 @@ impl Fitter {
                 }
             }
         }
+        let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>();
+        let (jac, wj) = (self.jac.as_slice(), self.wj.as_slice());
         for j in 0..nv {
-            self.grad[j] = -2.0
-                * (0..pstar)
-                    .map(|a| self.jac[(a, j)] * self.wr[a])
-                    .sum::<f64>();
+            let jc = &jac[j * pstar..(j + 1) * pstar];
+            self.grad[j] = -2.0 * dot(jc, &self.wr[..pstar]);
             for l in 0..=j {
-                let h = 2.0
-                    * (0..pstar)
-                        .map(|a| self.jac[(a, j)] * self.wj[(a, l)])
-                        .sum::<f64>();
+                let h = 2.0 * dot(jc, &wj[l * pstar..(l + 1) * pstar]);
                 self.hess[j * nv + l] = h;
                 self.hess[l * nv + j] = h;
             }

@@ -8,36 +8,50 @@ use nalgebra::DMatrix;
 pub fn invert_in_place(a: &mut DMatrix<f64>, work: &mut DMatrix<f64>) -> bool {
     let n = a.nrows();
     work.fill_with_identity();
+    // Column-major slices: element (r, c) at r + c n. Rows are swapped and combined across
+    // all columns, so each operation strides by n.
+    let (m, w) = (a.as_mut_slice(), work.as_mut_slice());
     for col in 0..n {
         let mut pivot = col;
         for r in col + 1..n {
-            if a[(r, col)].abs() > a[(pivot, col)].abs() {
+            if m[r + col * n].abs() > m[pivot + col * n].abs() {
                 pivot = r;
             }
         }
-        let pv = a[(pivot, col)];
+        let pv = m[pivot + col * n];
         if !pv.is_finite() || pv.abs() < 1e-300 {
             return false;
         }
         if pivot != col {
-            a.swap_rows(pivot, col);
-            work.swap_rows(pivot, col);
+            for c in 0..n {
+                m.swap(pivot + c * n, col + c * n);
+                w.swap(pivot + c * n, col + c * n);
+            }
         }
-        let inv = 1.0 / a[(col, col)];
+        let inv = 1.0 / m[col + col * n];
         for c in 0..n {
-            a[(col, c)] *= inv;
-            work[(col, c)] *= inv;
+            m[col + c * n] *= inv;
+            w[col + c * n] *= inv;
         }
-        for r in 0..n {
-            if r == col {
+        for c in 0..n {
+            let (mc, wc) = (m[col + c * n], w[col + c * n]);
+            if mc == 0.0 && wc == 0.0 {
                 continue;
             }
-            let f = a[(r, col)];
-            if f != 0.0 {
-                for c in 0..n {
-                    a[(r, c)] -= f * a[(col, c)];
-                    work[(r, c)] -= f * work[(col, c)];
+            for r in 0..n {
+                if r == col {
+                    continue;
                 }
+                let f = m[r + col * n];
+                if c != col {
+                    m[r + c * n] -= f * mc;
+                }
+                w[r + c * n] -= f * wc;
+            }
+        }
+        for r in 0..n {
+            if r != col {
+                m[r + col * n] = 0.0;
             }
         }
     }

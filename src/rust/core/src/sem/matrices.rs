@@ -34,6 +34,41 @@ pub struct Structure {
     /// One entry per parameter row of the table, in table order: (row index, slot, source).
     pub entries: Vec<(usize, Slot, Source)>,
     pub n_free: usize,
+    /// For recursive models (no feedback loops): the variables in an order where every
+    /// variable comes after the variables with a path into it, and those parents per
+    /// variable. (I - A)^-1 is then a forward substitution instead of an inversion.
+    recursive: Option<(Vec<usize>, Vec<Vec<usize>>)>,
+}
+
+/// Kahn's topological sort of the path graph (`None` when there is a cycle).
+fn recursive_order(n: usize, entries: &[(usize, Slot, Source)]) -> Option<(Vec<usize>, Vec<Vec<usize>>)> {
+    let mut parents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(_, slot, _) in entries {
+        if let Slot::Path { to, from } = slot {
+            if to == from {
+                return None;
+            }
+            if !parents[to].contains(&from) {
+                parents[to].push(from);
+            }
+        }
+    }
+    let mut remaining: Vec<usize> = parents.iter().map(Vec::len).collect();
+    let mut order: Vec<usize> = (0..n).filter(|&v| remaining[v] == 0).collect();
+    let mut next = 0;
+    while next < order.len() {
+        let v = order[next];
+        next += 1;
+        for (child, ps) in parents.iter().enumerate() {
+            if ps.contains(&v) {
+                remaining[child] -= 1;
+                if remaining[child] == 0 {
+                    order.push(child);
+                }
+            }
+        }
+    }
+    (order.len() == n).then_some((order, parents))
 }
 
 impl Structure {
@@ -76,11 +111,13 @@ impl Structure {
             };
             entries.push((r, slot, source));
         }
+        let recursive = recursive_order(ov.len() + lv.len(), &entries);
         Ok(Structure {
             n_free: pt.n_free(),
             ov,
             lv,
             entries,
+            recursive,
         })
     }
 
@@ -102,6 +139,26 @@ impl Structure {
 pub fn vech_index(p: usize, i: usize, j: usize) -> usize {
     let (i, j) = if i >= j { (i, j) } else { (j, i) };
     j * p - j * (j + 1) / 2 + i
+}
+
+/// out = x y (or x y' when `transpose_y`), all n x n, by plain loops: for the few-variable
+/// matrices of a model this beats the general product.
+fn small_product(x: &DMatrix<f64>, y: &DMatrix<f64>, out: &mut DMatrix<f64>, transpose_y: bool) {
+    let n = x.nrows();
+    let (xs, ys) = (x.as_slice(), y.as_slice());
+    let o = out.as_mut_slice();
+    o.fill(0.0);
+    for j in 0..n {
+        for k in 0..n {
+            let ykj = if transpose_y { ys[j + k * n] } else { ys[k + j * n] };
+            if ykj != 0.0 {
+                let (xk, oj) = (&xs[k * n..(k + 1) * n], &mut o[j * n..(j + 1) * n]);
+                for (oi, xi) in oj.iter_mut().zip(xk) {
+                    *oi += xi * ykj;
+                }
+            }
+        }
+    }
 }
 
 /// Buffers for evaluating Sigma and Delta at a parameter vector, reused across evaluations.
@@ -160,18 +217,35 @@ impl Workspace {
                 }
             }
         }
-        self.scratch.fill_with_identity();
-        self.scratch -= &self.a;
-        self.b.copy_from(&self.scratch);
-        if !invert_in_place(&mut self.b, &mut self.scratch) {
-            return Err(SemError::NotIdentified {
-                detail: "the regression paths form a singular system (I - B is not invertible)"
-                    .to_string(),
-            });
+        if let Some((order, parents)) = &st.recursive {
+            // Column j of B = (I - A)^-1 is the unit shock at j passed down the paths.
+            let n = self.b.nrows();
+            let (a, b) = (self.a.as_slice(), self.b.as_mut_slice());
+            for j in 0..n {
+                let col = &mut b[j * n..(j + 1) * n];
+                col.fill(0.0);
+                col[j] = 1.0;
+                for &i in order {
+                    let mut v = col[i];
+                    for &k in &parents[i] {
+                        v += a[i + k * n] * col[k];
+                    }
+                    col[i] = v;
+                }
+            }
+        } else {
+            self.scratch.fill_with_identity();
+            self.scratch -= &self.a;
+            self.b.copy_from(&self.scratch);
+            if !invert_in_place(&mut self.b, &mut self.scratch) {
+                return Err(SemError::NotIdentified {
+                    detail: "the regression paths form a singular system (I - B is not invertible)"
+                        .to_string(),
+                });
+            }
         }
-        self.b.mul_to(&self.pmat, &mut self.bp);
-        self.b.transpose_to(&mut self.scratch);
-        self.bp.mul_to(&self.scratch, &mut self.c);
+        small_product(&self.b, &self.pmat, &mut self.bp, false);
+        small_product(&self.bp, &self.b, &mut self.c, true);
         let p = st.p();
         for j in 0..p {
             for i in 0..p {
@@ -182,25 +256,40 @@ impl Workspace {
     }
 
     /// Delta = d vech(Sigma) / d theta (full free parameters), at the last `evaluate`.
+    /// Each column is a symmetric outer-product form in a column of B and a row of C.
     pub fn compute_delta(&mut self, st: &Structure) {
         let p = st.p();
+        let n = self.b.nrows();
         self.delta.fill(0.0);
+        let (b, c) = (self.b.as_slice(), self.c.as_slice());
+        let pstar = self.delta.nrows();
+        let delta = self.delta.as_mut_slice();
         for &(_, slot, source) in &st.entries {
             let Source::Free(k) = source else { continue };
-            for c in 0..p {
-                for r in c..p {
-                    let row = vech_index(p, r, c);
-                    let d = match slot {
-                        Slot::Path { to, from } => {
-                            self.b[(r, to)] * self.c[(from, c)]
-                                + self.c[(from, r)] * self.b[(c, to)]
-                        }
-                        Slot::Cov { i, j } if i == j => self.b[(r, i)] * self.b[(c, i)],
-                        Slot::Cov { i, j } => {
-                            self.b[(r, i)] * self.b[(c, j)] + self.b[(r, j)] * self.b[(c, i)]
-                        }
+            let column = &mut delta[k * pstar..(k + 1) * pstar];
+            // d Sigma = u v' + v u' (u = B[:, to], v = C[from, :] for a path; u = B[:, i],
+            // v = B[:, j] for a covariance; u v' alone for a variance).
+            let (u, v, single) = match slot {
+                Slot::Path { to, from } => (&b[to * n..to * n + p], (from, true), false),
+                Slot::Cov { i, j } => (&b[i * n..i * n + p], (j, false), i == j),
+            };
+            let v_at = |r: usize| -> f64 {
+                match v {
+                    (from, true) => c[from + r * n],
+                    (j, false) => b[j * n + r],
+                }
+            };
+            let mut row = 0;
+            for cc in 0..p {
+                let (u_c, v_c) = (u[cc], v_at(cc));
+                for r in cc..p {
+                    let d = if single {
+                        u[r] * u_c
+                    } else {
+                        u[r] * v_c + v_at(r) * u_c
                     };
-                    self.delta[(row, k)] += d;
+                    column[row] += d;
+                    row += 1;
                 }
             }
         }
