@@ -85,8 +85,9 @@ fit_batched <- function(source, setup, tau, use_future, batch_size) {
   }
   progress <- progress_function(length(tasks))
   run_task <- function(task, threads) {
-    values <- source$batch(task$genes)
-    out <- rs_value(rs_fit_genes_sc(states[[task$group]], values, length(task$genes), tau, threads),
+    view <- source$view(task$genes)
+    out <- rs_value(rs_fit_genes_sc(states[[task$group]], view$values, view$n_genes, view$genes,
+                                    tau, threads),
                     call = setup$call)
     progress()
     out
@@ -102,7 +103,7 @@ fit_batched <- function(source, setup, tau, use_future, batch_size) {
 }
 
 fit_shared <- function(source, setup) {
-  values <- source$batch(seq_len(source$n_genes))
+  values <- source$view(seq_len(source$n_genes))$values  # a double matrix is not copied
   out <- rs_value(rs_fit_null_sc(setup$donors$index, length(setup$donors$ids), setup$donors$kernel,
                                  setup$x, ncol(setup$x), colnames(setup$x), values,
                                  source$n_genes, TRUE, NA_real_, setup$threads),

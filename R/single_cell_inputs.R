@@ -2,9 +2,11 @@
 # donor index of each cell and the matching GRM. Everything is checked here so that the Rust
 # side receives plain, consistent data.
 
-# The expression as an accessor: dimensions, gene names and a function returning a batch of
+# The expression as an accessor: dimensions, gene names, a function returning a batch of
 # genes as a dense genes x cells double matrix (sparse and data-frame inputs are converted
-# one batch at a time, never as a whole).
+# one batch at a time, never as a whole) and `view()`, what the Rust core reads for a batch:
+# a double matrix is handed over whole with the batch's row indices and read in place (no
+# copy of the batch), other inputs as their converted batch.
 expression_source <- function(expr, call = caller_call()) {
   force(call)
   if (is.data.frame(expr)) {
@@ -53,7 +55,13 @@ expression_source <- function(expr, call = caller_call()) {
                       list_ids(unique(genes[duplicated(genes)])), "."), call = call)
   }
   any_na <- if (inherits(expr, "sparseMatrix")) anyNA(expr@x) else anyNA(expr)
-  list(genes = genes, n_genes = length(genes), n_cells = n_cells, batch = batch, any_na = any_na)
+  view <- if (is.matrix(expr) && is.double(expr)) {
+    function(index) list(values = expr, n_genes = nrow(expr), genes = as.integer(index))
+  } else {
+    function(index) list(values = batch(index), n_genes = length(index), genes = NULL)
+  }
+  list(genes = genes, n_genes = length(genes), n_cells = n_cells, batch = batch, view = view,
+       any_na = any_na)
 }
 
 `%||%` <- function(x, y) if (is.null(x)) y else x
@@ -160,7 +168,9 @@ donor_structure <- function(cells, donor, grm, call = caller_call()) {
                       ") are the donor ids of column `", donor, "`, or drop those cells."),
                class = "grm", call = call)
   }
-  donors <- rownames(grm)[rownames(grm) %in% ids]
-  kernel <- unname(grm[donors, donors, drop = FALSE])
+  keep <- which(rownames(grm) %in% ids)
+  donors <- rownames(grm)[keep]
+  # The Rust side ignores dimnames; a GRM whose donors all have cells is used without a copy.
+  kernel <- if (length(keep) == nrow(grm)) grm else grm[keep, keep, drop = FALSE]
   list(ids = donors, index = match(ids, donors), kernel = kernel)
 }

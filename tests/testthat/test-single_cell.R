@@ -140,10 +140,15 @@ test_that("results survive saveRDS() and the stage-1 state can be reused", {
   back <- readRDS(path)
   expect_identical(back, fit)
   d <- sc_example()
-  again <- genomicsemrs:::rs_fit_genes_sc(back$stage1[[1]]$state, d$expr[1:4, ] + 0, 4L,
+  again <- genomicsemrs:::rs_fit_genes_sc(back$stage1[[1]]$state, d$expr[1:4, ] + 0, 4L, NULL,
                                           NA_real_, 1L)
   expect_identical(again$tau, fit$genes$tau[1:4])
   expect_identical(again$beta, fit$fixed_effects$estimate[seq_len(4 * length(fit$design))])
+  # Rows of the whole matrix, read in place, in the order asked for.
+  whole <- d$expr + 0
+  rows <- genomicsemrs:::rs_fit_genes_sc(back$stage1[[1]]$state, whole, nrow(whole), c(3L, 1L),
+                                         NA_real_, 1L)
+  expect_identical(rows$tau, fit$genes$tau[c(3, 1)])
 })
 
 test_that("batches and future plans give identical results", {

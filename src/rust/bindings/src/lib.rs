@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod grm;
 mod interrupt;
 mod io;
 mod ldsc;
@@ -23,5 +24,6 @@ extendr_module! {
     use ldsc;
     use sem;
     use sumstats;
+    use grm;
     use single_cell;
 }

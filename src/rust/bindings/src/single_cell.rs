@@ -1,4 +1,4 @@
-//! `fit_null_sc()`, `fit_null()` and `read_grm()`: plain R vectors in, plain lists out.
+//! `fit_null_sc()` and `fit_null()`: plain R vectors in, plain lists out.
 //!
 //! R prepares everything: `donor_of_cell` as 1-based indices into the GRM's donors, the design
 //! as a cells x columns double matrix, the expression as a genes x cells double matrix (NA =
@@ -9,44 +9,16 @@ use crate::convert::{named_list, optional_int};
 use crate::errors::{core_error, reply, RError, RResult};
 use crate::{interrupt, threads};
 use extendr_api::prelude::*;
-use gsem_core::single_cell::grm::{
-    check_positive_semidefinite, read_gcta_grm, read_sparse_grm, Grm, GrmError,
-};
+use gsem_core::single_cell::grm::{check_positive_semidefinite, GrmError};
 use gsem_core::single_cell::tolerances::KERNEL_PSD_RELATIVE;
 use gsem_core::single_cell::{
     build_stage1, fit_group_genes, fit_null_sc, Design, DonorEigensystem, DonorKernel, Expression,
     ExpressionLayout, FitOptions, NullFits, SingleCellError, TauMode,
 };
 use std::collections::HashMap;
-use std::path::Path;
 
 /// Genes summarised together inside one call (the unit of cancellation checks).
 const GENES_PER_CHUNK: usize = 32;
-
-/// Read a GRM: `kind` is "gcta" (prefix or .grm.bin path) or "sparse" (.mtx plus id file).
-/// @noRd
-#[extendr]
-fn rs_read_grm(path: &str, kind: &str, id_path: &str) -> Robj {
-    reply((|| {
-        let grm = match kind {
-            "gcta" => read_gcta_grm(Path::new(path)),
-            "sparse" => read_sparse_grm(Path::new(path), Path::new(id_path)),
-            other => return Err(RError::argument(format!("Unknown GRM format '{other}'."))),
-        }
-        .map_err(core_error)?;
-        grm_to_r(grm)
-    })())
-}
-
-fn grm_to_r(grm: Grm) -> RResult<Robj> {
-    let n_snps: Robj = grm.n_snps.map_or(().into(), Robj::from);
-    named_list(vec![
-        ("family_ids", grm.family_ids.into()),
-        ("individual_ids", grm.individual_ids.into()),
-        ("values", grm.values.into()),
-        ("n_snps", n_snps),
-    ])
-}
 
 /// Stage 1 for the cells `observed` (1-based; `NULL` = all). Groups that cannot be fitted
 /// (too few donors or cells, collinear design once cells drop out) come back as
@@ -116,13 +88,17 @@ fn group_flag(error: &SingleCellError) -> Option<&'static str> {
     }
 }
 
-/// Stage 2 for every gene of `expr` (genes x cells, all cells of the fit), reusing `stage1`.
+/// Stage 2 for the genes `genes` (1-based rows of `expr`; `NULL` = all) of `expr` (genes x
+/// cells, all cells of the fit), reusing `stage1`; results follow the order of `genes`. R
+/// passes its whole expression matrix and a range of rows, which is read in place: the
+/// workers only read the borrowed slice, and R does not run while the call lasts.
 /// @noRd
 #[extendr]
 fn rs_fit_genes_sc(
     stage1: List,
     expr: &[f64],
     n_genes: i32,
+    genes: Robj,
     tau: Robj,
     requested_threads: Robj,
 ) -> Robj {
@@ -142,7 +118,14 @@ fn rs_fit_genes_sc(
             genes_per_chunk: GENES_PER_CHUNK,
             keep_stage1: false,
         };
-        let genes: Vec<usize> = (0..n_genes).collect();
+        let genes: Vec<usize> = if genes.is_null() {
+            (0..n_genes).collect()
+        } else {
+            let values = genes.as_integer_slice().ok_or_else(|| {
+                RError::argument("The genes to fit must be given as integer indices.")
+            })?;
+            zero_based(values, "a gene")?
+        };
         let fits = interrupt::run(threads, |cancel| {
             fit_group_genes(&sys, &expr, &genes, &options, cancel)
         })?
@@ -406,7 +389,6 @@ fn stage1_from_r(state: List) -> RResult<DonorEigensystem> {
 
 extendr_module! {
     mod single_cell;
-    fn rs_read_grm;
     fn rs_build_stage1_sc;
     fn rs_fit_genes_sc;
     fn rs_fit_null_sc;
