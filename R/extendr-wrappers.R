@@ -51,6 +51,13 @@ rs_first_asymmetry <- function(values, m) .Call(wrap__rs_first_asymmetry, values
 #' @noRd
 rs_build_stage1_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, observed, as_flag, requested_threads) .Call(wrap__rs_build_stage1_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, observed, as_flag, requested_threads)
 
+#' Genes of `expr` (genes x cells, NA = missing) grouped by their set of missing cells, as
+#' `list(list(missing = <cells>, genes = <genes>), ...)` (1-based): the complete group first,
+#' the others in order of their first gene. R's own grouping would copy the matrix batch by
+#' batch and key each gene by a string of its missing cells.
+#' @noRd
+rs_group_missing_sc <- function(expr, n_genes) .Call(wrap__rs_group_missing_sc, expr, n_genes)
+
 #' Stage 2 for the genes `genes` (1-based rows of `expr`; `NULL` = all) of `expr` (genes x
 #' cells, all cells of the fit), reusing `stage1`; results follow the order of `genes`. R
 #' passes its whole expression matrix and a range of rows, which is read in place: the

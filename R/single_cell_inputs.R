@@ -55,13 +55,14 @@ expression_source <- function(expr, call = caller_call()) {
                       list_ids(unique(genes[duplicated(genes)])), "."), call = call)
   }
   any_na <- if (inherits(expr, "sparseMatrix")) anyNA(expr@x) else anyNA(expr)
-  view <- if (is.matrix(expr) && is.double(expr)) {
+  in_place <- is.matrix(expr) && is.double(expr)
+  view <- if (in_place) {
     function(index) list(values = expr, n_genes = nrow(expr), genes = as.integer(index))
   } else {
     function(index) list(values = batch(index), n_genes = length(index), genes = NULL)
   }
   list(genes = genes, n_genes = length(genes), n_cells = n_cells, batch = batch, view = view,
-       any_na = any_na)
+       in_place = in_place, values = if (in_place) expr, any_na = any_na)
 }
 
 `%||%` <- function(x, y) if (is.null(x)) y else x
@@ -69,8 +70,10 @@ expression_source <- function(expr, call = caller_call()) {
 # Group genes by their set of missing cells: list(missing = integer cell indices, genes =
 # integer gene indices). The complete group (if any) comes first.
 missing_groups <- function(source, batch_size) {
-  keys <- character(source$n_genes)
   if (!source$any_na) return(list(list(missing = integer(), genes = seq_len(source$n_genes))))
+  # A double matrix is grouped in place by the Rust core, in the same order as below.
+  if (source$in_place) return(rs_value(rs_group_missing_sc(source$values, source$n_genes)))
+  keys <- character(source$n_genes)
   for (index in split_batches(seq_len(source$n_genes), batch_size)) {
     values <- source$batch(index)
     with_na <- which(rowSums(is.na(values)) > 0)

@@ -97,6 +97,9 @@ test_that("missing expression values: genes grouped by observed cells, lme4 on t
   # The complete genes are unaffected by the others.
   ref <- sc_fit("I")$genes
   expect_identical(fit$genes[4:5, "tau"], ref[match(c("G002", "G004"), ref$gene), "tau"])
+  # A double matrix is grouped in place by Rust, other inputs in R: the same groups and fits.
+  frame <- fit_null_sc(as.data.frame(t(expr)), d$cells, covariates = sc_formula, future = FALSE)
+  expect_identical(frame, fit)
 })
 
 test_that("a fixed tau and a shared tau match lme4's REML criterion", {

@@ -10,6 +10,7 @@ mod ldsc;
 mod munge;
 mod sem;
 mod single_cell;
+mod single_cell_state;
 mod sitrep;
 mod sumstats;
 mod threads;
