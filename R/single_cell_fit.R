@@ -89,6 +89,12 @@ fit_batched <- function(source, setup, tau, use_future, batch_size) {
     out <- rs_value(rs_fit_genes_sc(states[[task$group]], view$values, view$n_genes, view$genes,
                                     tau, threads),
                     call = setup$call)
+    if (!source$in_place) {
+      # A converted batch (54 MB for 256 genes x 26,593 cells, plus Matrix's intermediates)
+      # is garbage now; R's collector would let ~1 GB of them pile up before running.
+      rm(view)
+      gc(full = FALSE)
+    }
     progress()
     out
   }

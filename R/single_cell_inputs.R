@@ -78,6 +78,8 @@ missing_groups <- function(source, batch_size) {
     values <- source$batch(index)
     with_na <- which(rowSums(is.na(values)) > 0)
     for (k in with_na) keys[index[k]] <- paste(which(is.na(values[k, ])), collapse = ",")
+    rm(values)
+    gc(full = FALSE)  # free the converted batch now, as in fit_batched()
   }
   groups <- split(seq_len(source$n_genes), factor(keys, levels = unique(c("", keys))))
   groups <- groups[lengths(groups) > 0]
