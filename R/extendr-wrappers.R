@@ -54,15 +54,32 @@ rs_sumstats_files <- function(inputs, labels, trait_names, reference, reference_
 #' @noRd
 rs_read_grm <- function(path, kind, id_path) .Call(wrap__rs_read_grm, path, kind, id_path)
 
+#' The first entry of the lower triangle (column-major order) of the m x m matrix `values`
+#' that differs from its mirror beyond the kernel's symmetry tolerance, as 1-based
+#' `c(row, column)`, or `NULL` when the matrix is symmetric. Done here because the same test
+#' in R allocates several m x m temporaries (about 100 MB at m = 1,611).
+#' @noRd
+rs_first_asymmetry <- function(values, m) .Call(wrap__rs_first_asymmetry, values, m)
+
 #' Stage 1 for the cells `observed` (1-based; `NULL` = all). Groups that cannot be fitted
 #' (too few donors or cells, collinear design once cells drop out) come back as
 #' `list(ok = FALSE, status = <gene status>, message = ...)` when `as_flag` is true.
 #' @noRd
 rs_build_stage1_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, observed, as_flag, requested_threads) .Call(wrap__rs_build_stage1_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, observed, as_flag, requested_threads)
 
-#' Stage 2 for every gene of `expr` (genes x cells, all cells of the fit), reusing `stage1`.
+#' Genes of `expr` (genes x cells, NA = missing) grouped by their set of missing cells, as
+#' `list(list(missing = <cells>, genes = <genes>), ...)` (1-based): the complete group first,
+#' the others in order of their first gene. R's own grouping would copy the matrix batch by
+#' batch and key each gene by a string of its missing cells.
 #' @noRd
-rs_fit_genes_sc <- function(stage1, expr, n_genes, tau, requested_threads) .Call(wrap__rs_fit_genes_sc, stage1, expr, n_genes, tau, requested_threads)
+rs_group_missing_sc <- function(expr, n_genes) .Call(wrap__rs_group_missing_sc, expr, n_genes)
+
+#' Stage 2 for the genes `genes` (1-based rows of `expr`; `NULL` = all) of `expr` (genes x
+#' cells, all cells of the fit), reusing `stage1`; results follow the order of `genes`. R
+#' passes its whole expression matrix and a range of rows, which is read in place: the
+#' workers only read the borrowed slice, and R does not run while the call lasts.
+#' @noRd
+rs_fit_genes_sc <- function(stage1, expr, n_genes, genes, tau, requested_threads) .Call(wrap__rs_fit_genes_sc, stage1, expr, n_genes, genes, tau, requested_threads)
 
 #' The whole fit in one call (used for `tau = "shared"`, which pools all genes).
 #' @noRd

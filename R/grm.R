@@ -74,14 +74,12 @@ as_grm_matrix <- function(grm, call = caller_call()) {
                class = "grm", call = call)
   }
   storage.mode(grm) <- "double"
-  if (!all(is.finite(grm))) {
+  # anyNA() and range() allocate nothing, unlike is.finite() on the whole matrix.
+  if (anyNA(grm) || (length(grm) > 0L && any(is.infinite(range(grm))))) {
     gsem_abort("`grm` holds missing or infinite values.", class = "grm", call = call)
   }
-  lower <- which(lower.tri(grm))
-  mirrored <- t(grm)[lower]
-  asym <- abs(grm[lower] - mirrored) > 1e-8 * pmax(1, abs(mirrored))
-  if (any(asym)) {
-    where <- arrayInd(lower[which(asym)[1]], dim(grm))
+  where <- rs_value(rs_first_asymmetry(grm, nrow(grm)), call = call)
+  if (!is.null(where)) {
     gsem_abort(paste0("`grm` is not symmetric: entry [", ids[where[1]], ", ", ids[where[2]],
                       "] = ", format(grm[where[1], where[2]]), " but [", ids[where[2]], ", ",
                       ids[where[1]], "] = ", format(grm[where[2], where[1]]), "."),

@@ -37,9 +37,10 @@
 #'   `genomicsemrs_error_single_cell`. Donors with a single cell are valid (they inform the
 #'   residual variance only through the donor effect) and are counted in the printout.
 #'
-#' @param expr Expression, genes x cells: a numeric matrix, a `Matrix::dgCMatrix` (converted
-#'   to dense one batch at a time) or a data frame with one numeric column per gene and one
-#'   row per cell. Row names (or data-frame column names) name the genes.
+#' @param expr Expression, genes x cells: a numeric matrix (a double matrix is read in place,
+#'   never copied), a `Matrix::dgCMatrix` (converted to dense one batch at a time) or a data
+#'   frame with one numeric column per gene and one row per cell. Row names (or data-frame
+#'   column names) name the genes.
 #' @param cells Data frame with one row per cell, in the order of `expr`'s cells, holding the
 #'   donor id column and the cell-level covariates.
 #' @param grm The donors' GRM: a numeric matrix with donor ids as row and column names, a GCTA
@@ -61,7 +62,10 @@
 #' @param future Spread gene batches with future.apply: `TRUE`, `FALSE`, or `NULL` (default)
 #'   for "when a non-sequential plan is set". Ignored for `tau = "shared"`, which needs all
 #'   genes at once.
-#' @param batch_size Genes per batch (the unit of progress and of future tasks).
+#' @param batch_size Genes per batch (the unit of progress and of future tasks). A double
+#'   matrix `expr` is read in place whatever the batch size. Other inputs are converted to a
+#'   dense batch of `batch_size` x cells doubles (54 MB for 256 genes and 26,593 cells), freed
+#'   after each batch: a smaller `batch_size` lowers their peak memory.
 #' @return An object of class `gsem_null_sc`, a plain list that survives [saveRDS()]:
 #'   * `genes`: one row per gene: `gene`, `tau`, `sigma2_g`, `sigma2_e`, `h2 = sigma2_g /
 #'     (sigma2_g + sigma2_e)`, `loglik_reml` (lme4's convention: `logLik()` of the REML fit),

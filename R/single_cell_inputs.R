@@ -2,9 +2,11 @@
 # donor index of each cell and the matching GRM. Everything is checked here so that the Rust
 # side receives plain, consistent data.
 
-# The expression as an accessor: dimensions, gene names and a function returning a batch of
+# The expression as an accessor: dimensions, gene names, a function returning a batch of
 # genes as a dense genes x cells double matrix (sparse and data-frame inputs are converted
-# one batch at a time, never as a whole).
+# one batch at a time, never as a whole) and `view()`, what the Rust core reads for a batch:
+# a double matrix is handed over whole with the batch's row indices and read in place (no
+# copy of the batch), other inputs as their converted batch.
 expression_source <- function(expr, call = caller_call()) {
   force(call)
   if (is.data.frame(expr)) {
@@ -53,7 +55,14 @@ expression_source <- function(expr, call = caller_call()) {
                       list_ids(unique(genes[duplicated(genes)])), "."), call = call)
   }
   any_na <- if (inherits(expr, "sparseMatrix")) anyNA(expr@x) else anyNA(expr)
-  list(genes = genes, n_genes = length(genes), n_cells = n_cells, batch = batch, any_na = any_na)
+  in_place <- is.matrix(expr) && is.double(expr)
+  view <- if (in_place) {
+    function(index) list(values = expr, n_genes = nrow(expr), genes = as.integer(index))
+  } else {
+    function(index) list(values = batch(index), n_genes = length(index), genes = NULL)
+  }
+  list(genes = genes, n_genes = length(genes), n_cells = n_cells, batch = batch, view = view,
+       in_place = in_place, values = if (in_place) expr, any_na = any_na)
 }
 
 `%||%` <- function(x, y) if (is.null(x)) y else x
@@ -61,12 +70,16 @@ expression_source <- function(expr, call = caller_call()) {
 # Group genes by their set of missing cells: list(missing = integer cell indices, genes =
 # integer gene indices). The complete group (if any) comes first.
 missing_groups <- function(source, batch_size) {
-  keys <- character(source$n_genes)
   if (!source$any_na) return(list(list(missing = integer(), genes = seq_len(source$n_genes))))
+  # A double matrix is grouped in place by the Rust core, in the same order as below.
+  if (source$in_place) return(rs_value(rs_group_missing_sc(source$values, source$n_genes)))
+  keys <- character(source$n_genes)
   for (index in split_batches(seq_len(source$n_genes), batch_size)) {
     values <- source$batch(index)
     with_na <- which(rowSums(is.na(values)) > 0)
     for (k in with_na) keys[index[k]] <- paste(which(is.na(values[k, ])), collapse = ",")
+    rm(values)
+    gc(full = FALSE)  # free the converted batch now, as in fit_batched()
   }
   groups <- split(seq_len(source$n_genes), factor(keys, levels = unique(c("", keys))))
   groups <- groups[lengths(groups) > 0]
@@ -160,7 +173,9 @@ donor_structure <- function(cells, donor, grm, call = caller_call()) {
                       ") are the donor ids of column `", donor, "`, or drop those cells."),
                class = "grm", call = call)
   }
-  donors <- rownames(grm)[rownames(grm) %in% ids]
-  kernel <- unname(grm[donors, donors, drop = FALSE])
+  keep <- which(rownames(grm) %in% ids)
+  donors <- rownames(grm)[keep]
+  # The Rust side ignores dimnames; a GRM whose donors all have cells is used without a copy.
+  kernel <- if (length(keep) == nrow(grm)) grm else grm[keep, keep, drop = FALSE]
   list(ids = donors, index = match(ids, donors), kernel = kernel)
 }

@@ -97,6 +97,9 @@ test_that("missing expression values: genes grouped by observed cells, lme4 on t
   # The complete genes are unaffected by the others.
   ref <- sc_fit("I")$genes
   expect_identical(fit$genes[4:5, "tau"], ref[match(c("G002", "G004"), ref$gene), "tau"])
+  # A double matrix is grouped in place by Rust, other inputs in R: the same groups and fits.
+  frame <- fit_null_sc(as.data.frame(t(expr)), d$cells, covariates = sc_formula, future = FALSE)
+  expect_identical(frame, fit)
 })
 
 test_that("a fixed tau and a shared tau match lme4's REML criterion", {
@@ -140,10 +143,15 @@ test_that("results survive saveRDS() and the stage-1 state can be reused", {
   back <- readRDS(path)
   expect_identical(back, fit)
   d <- sc_example()
-  again <- genomicsemrs:::rs_fit_genes_sc(back$stage1[[1]]$state, d$expr[1:4, ] + 0, 4L,
+  again <- genomicsemrs:::rs_fit_genes_sc(back$stage1[[1]]$state, d$expr[1:4, ] + 0, 4L, NULL,
                                           NA_real_, 1L)
   expect_identical(again$tau, fit$genes$tau[1:4])
   expect_identical(again$beta, fit$fixed_effects$estimate[seq_len(4 * length(fit$design))])
+  # Rows of the whole matrix, read in place, in the order asked for.
+  whole <- d$expr + 0
+  rows <- genomicsemrs:::rs_fit_genes_sc(back$stage1[[1]]$state, whole, nrow(whole), c(3L, 1L),
+                                         NA_real_, 1L)
+  expect_identical(rows$tau, fit$genes$tau[c(3, 1)])
 })
 
 test_that("batches and future plans give identical results", {

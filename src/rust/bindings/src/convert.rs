@@ -47,3 +47,31 @@ pub fn dmatrix(value: &Robj, what: &str) -> RResult<nalgebra::DMatrix<f64>> {
 pub fn rmatrix(m: &nalgebra::DMatrix<f64>) -> Robj {
     RMatrix::<f64>::new_matrix(m.nrows(), m.ncols(), |r, c| m[(r, c)]).into()
 }
+
+/// R's 1-based indices to 0-based; NA and values below 1 are refused.
+pub fn zero_based(values: &[i32], what: &str) -> RResult<Vec<usize>> {
+    values
+        .iter()
+        .map(|&v| {
+            if v >= 1 {
+                Ok(v as usize - 1)
+            } else {
+                Err(RError::argument(format!(
+                    "{what} must be a positive index, not {v}."
+                )))
+            }
+        })
+        .collect()
+}
+
+/// 0-based indices as R's 1-based integers.
+pub fn one_based(values: &[usize]) -> RResult<Robj> {
+    values
+        .iter()
+        .map(|&v| {
+            i32::try_from(v + 1)
+                .map_err(|_| RError::argument("An index exceeds R's integer range."))
+        })
+        .collect::<RResult<Vec<i32>>>()
+        .map(Robj::from)
+}

@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod grm;
 mod gwas;
 mod interrupt;
 mod io;
@@ -10,6 +11,7 @@ mod ldsc;
 mod munge;
 mod sem;
 mod single_cell;
+mod single_cell_state;
 mod sitrep;
 mod sumstats;
 mod threads;
@@ -25,5 +27,6 @@ extendr_module! {
     use sem;
     use gwas;
     use sumstats;
+    use grm;
     use single_cell;
 }

@@ -1,52 +1,24 @@
-//! `fit_null_sc()`, `fit_null()` and `read_grm()`: plain R vectors in, plain lists out.
+//! `fit_null_sc()` and `fit_null()`: plain R vectors in, plain lists out.
 //!
 //! R prepares everything: `donor_of_cell` as 1-based indices into the GRM's donors, the design
 //! as a cells x columns double matrix, the expression as a genes x cells double matrix (NA =
-//! missing). The stage-1 state travels to R and back as a list of plain vectors (1-based
-//! indices on the R side), so a fit survives `saveRDS()` and can be reused later.
+//! missing). The stage-1 state travels to R and back as a list of plain vectors
+//! (`single_cell_state.rs`).
 
-use crate::convert::{named_list, optional_int};
+use crate::convert::{named_list, one_based, optional_int, zero_based};
 use crate::errors::{core_error, reply, RError, RResult};
+use crate::single_cell_state::{stage1_from_r, stage1_to_r};
 use crate::{interrupt, threads};
 use extendr_api::prelude::*;
-use gsem_core::single_cell::grm::{
-    check_positive_semidefinite, read_gcta_grm, read_sparse_grm, Grm, GrmError,
-};
+use gsem_core::single_cell::grm::{check_positive_semidefinite, GrmError};
 use gsem_core::single_cell::tolerances::KERNEL_PSD_RELATIVE;
 use gsem_core::single_cell::{
-    build_stage1, fit_group_genes, fit_null_sc, Design, DonorEigensystem, DonorKernel, Expression,
+    build_stage1, fit_group_genes, fit_null_sc, group_by_missing, Design, DonorKernel, Expression,
     ExpressionLayout, FitOptions, NullFits, SingleCellError, TauMode,
 };
-use std::collections::HashMap;
-use std::path::Path;
 
 /// Genes summarised together inside one call (the unit of cancellation checks).
 const GENES_PER_CHUNK: usize = 32;
-
-/// Read a GRM: `kind` is "gcta" (prefix or .grm.bin path) or "sparse" (.mtx plus id file).
-/// @noRd
-#[extendr]
-fn rs_read_grm(path: &str, kind: &str, id_path: &str) -> Robj {
-    reply((|| {
-        let grm = match kind {
-            "gcta" => read_gcta_grm(Path::new(path)),
-            "sparse" => read_sparse_grm(Path::new(path), Path::new(id_path)),
-            other => return Err(RError::argument(format!("Unknown GRM format '{other}'."))),
-        }
-        .map_err(core_error)?;
-        grm_to_r(grm)
-    })())
-}
-
-fn grm_to_r(grm: Grm) -> RResult<Robj> {
-    let n_snps: Robj = grm.n_snps.map_or(().into(), Robj::from);
-    named_list(vec![
-        ("family_ids", grm.family_ids.into()),
-        ("individual_ids", grm.individual_ids.into()),
-        ("values", grm.values.into()),
-        ("n_snps", n_snps),
-    ])
-}
 
 /// Stage 1 for the cells `observed` (1-based; `NULL` = all). Groups that cannot be fitted
 /// (too few donors or cells, collinear design once cells drop out) come back as
@@ -116,13 +88,51 @@ fn group_flag(error: &SingleCellError) -> Option<&'static str> {
     }
 }
 
-/// Stage 2 for every gene of `expr` (genes x cells, all cells of the fit), reusing `stage1`.
+/// Genes of `expr` (genes x cells, NA = missing) grouped by their set of missing cells, as
+/// `list(list(missing = <cells>, genes = <genes>), ...)` (1-based): the complete group first,
+/// the others in order of their first gene. R's own grouping would copy the matrix batch by
+/// batch and key each gene by a string of its missing cells.
+/// @noRd
+#[extendr]
+fn rs_group_missing_sc(expr: &[f64], n_genes: i32) -> Robj {
+    reply((|| {
+        let n_genes = to_usize(n_genes, "the number of genes")?;
+        let n_cells = expr.len().checked_div(n_genes).unwrap_or(0);
+        if n_cells * n_genes != expr.len() {
+            return Err(RError::argument(
+                "The expression matrix has a ragged shape.",
+            ));
+        }
+        let expr = Expression {
+            values: expr,
+            n_cells,
+            n_genes,
+            layout: ExpressionLayout::GenesByCells,
+        };
+        let groups: Vec<Robj> = group_by_missing(&expr)
+            .iter()
+            .map(|g| {
+                named_list(vec![
+                    ("missing", one_based(&g.missing_cells)?),
+                    ("genes", one_based(&g.genes)?),
+                ])
+            })
+            .collect::<RResult<_>>()?;
+        Ok(List::from_values(groups).into())
+    })())
+}
+
+/// Stage 2 for the genes `genes` (1-based rows of `expr`; `NULL` = all) of `expr` (genes x
+/// cells, all cells of the fit), reusing `stage1`; results follow the order of `genes`. R
+/// passes its whole expression matrix and a range of rows, which is read in place: the
+/// workers only read the borrowed slice, and R does not run while the call lasts.
 /// @noRd
 #[extendr]
 fn rs_fit_genes_sc(
     stage1: List,
     expr: &[f64],
     n_genes: i32,
+    genes: Robj,
     tau: Robj,
     requested_threads: Robj,
 ) -> Robj {
@@ -142,7 +152,14 @@ fn rs_fit_genes_sc(
             genes_per_chunk: GENES_PER_CHUNK,
             keep_stage1: false,
         };
-        let genes: Vec<usize> = (0..n_genes).collect();
+        let genes: Vec<usize> = if genes.is_null() {
+            (0..n_genes).collect()
+        } else {
+            let values = genes.as_integer_slice().ok_or_else(|| {
+                RError::argument("The genes to fit must be given as integer indices.")
+            })?;
+            zero_based(values, "a gene")?
+        };
         let fits = interrupt::run(threads, |cancel| {
             fit_group_genes(&sys, &expr, &genes, &options, cancel)
         })?
@@ -283,33 +300,6 @@ fn to_usize(value: i32, what: &str) -> RResult<usize> {
     usize::try_from(value).map_err(|_| RError::argument(format!("{what} must not be negative.")))
 }
 
-/// R's 1-based indices to 0-based; NA and values below 1 are refused.
-fn zero_based(values: &[i32], what: &str) -> RResult<Vec<usize>> {
-    values
-        .iter()
-        .map(|&v| {
-            if v >= 1 {
-                Ok(v as usize - 1)
-            } else {
-                Err(RError::argument(format!(
-                    "{what} must be a positive index, not {v}."
-                )))
-            }
-        })
-        .collect()
-}
-
-fn one_based(values: &[usize]) -> RResult<Robj> {
-    values
-        .iter()
-        .map(|&v| {
-            i32::try_from(v + 1)
-                .map_err(|_| RError::argument("An index exceeds R's integer range."))
-        })
-        .collect::<RResult<Vec<i32>>>()
-        .map(Robj::from)
-}
-
 fn fits_to_r(fits: &NullFits) -> RResult<Robj> {
     let genes = &fits.genes;
     let column = |f: &dyn Fn(&gsem_core::single_cell::GeneFit) -> f64| -> Robj {
@@ -334,80 +324,10 @@ fn fits_to_r(fits: &NullFits) -> RResult<Robj> {
     ])
 }
 
-fn stage1_to_r(sys: &DonorEigensystem) -> RResult<Robj> {
-    named_list(vec![
-        ("donors", one_based(&sys.donors)?),
-        ("cells", one_based(&sys.cells)?),
-        ("donor_of_cell", one_based(&sys.donor_of_cell)?),
-        ("cells_per_donor", sys.cells_per_donor.clone().into()),
-        ("eigenvalues", sys.eigenvalues.clone().into()),
-        ("eigenvectors", sys.eigenvectors.clone().into()),
-        ("identity_kernel", sys.identity_kernel.into()),
-        ("x_rotated", sys.x_rotated.clone().into()),
-        ("xtx", sys.xtx.clone().into()),
-        ("x_within", sys.x_within.clone().into()),
-        ("xtx_within", sys.xtx_within.clone().into()),
-        ("n_cells", (sys.n_cells as f64).into()),
-        ("n_donors", (sys.n_donors as f64).into()),
-        ("n_columns", (sys.n_columns as f64).into()),
-        ("single_cell_donors", (sys.single_cell_donors as f64).into()),
-    ])
-}
-
-fn stage1_from_r(state: List) -> RResult<DonorEigensystem> {
-    let map: HashMap<&str, Robj> = state.iter().collect();
-    let get = |name: &str| -> RResult<&Robj> {
-        map.get(name).ok_or_else(|| {
-            RError::argument(format!("The stage-1 state lacks its `{name}` element."))
-        })
-    };
-    let reals = |name: &str| -> RResult<Vec<f64>> {
-        get(name)?
-            .as_real_slice()
-            .map(<[f64]>::to_vec)
-            .ok_or_else(|| {
-                RError::argument(format!("The stage-1 element `{name}` must be numeric."))
-            })
-    };
-    let indices = |name: &str| -> RResult<Vec<usize>> {
-        let values = get(name)?.as_integer_slice().ok_or_else(|| {
-            RError::argument(format!("The stage-1 element `{name}` must be integer."))
-        })?;
-        zero_based(values, name)
-    };
-    let count = |name: &str| -> RResult<usize> {
-        let value = get(name)?
-            .as_real()
-            .filter(|v| *v >= 0.0 && v.fract() == 0.0);
-        value.map(|v| v as usize).ok_or_else(|| {
-            RError::argument(format!("The stage-1 element `{name}` must be a count."))
-        })
-    };
-    let sys = DonorEigensystem {
-        donors: indices("donors")?,
-        cells: indices("cells")?,
-        donor_of_cell: indices("donor_of_cell")?,
-        cells_per_donor: reals("cells_per_donor")?,
-        eigenvalues: reals("eigenvalues")?,
-        eigenvectors: reals("eigenvectors")?,
-        identity_kernel: get("identity_kernel")?.as_bool().unwrap_or(false),
-        x_rotated: reals("x_rotated")?,
-        xtx: reals("xtx")?,
-        x_within: reals("x_within")?,
-        xtx_within: reals("xtx_within")?,
-        n_cells: count("n_cells")?,
-        n_donors: count("n_donors")?,
-        n_columns: count("n_columns")?,
-        single_cell_donors: count("single_cell_donors")?,
-    };
-    sys.check_consistent().map_err(core_error)?;
-    Ok(sys)
-}
-
 extendr_module! {
     mod single_cell;
-    fn rs_read_grm;
     fn rs_build_stage1_sc;
+    fn rs_group_missing_sc;
     fn rs_fit_genes_sc;
     fn rs_fit_null_sc;
 }

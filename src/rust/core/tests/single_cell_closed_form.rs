@@ -323,6 +323,10 @@ fn a_stage1_state_can_be_reused_and_is_checked_before_use() {
     let direct = data.fit(DonorKernel::Identity, TauMode::Estimate).unwrap();
     assert_eq!(reused.genes, direct.genes);
     assert_eq!(reused.beta, direct.beta);
+    // A subset comes back in the order asked for (how the bindings fit slices in place).
+    let subset = fit_group_genes(&sys, &expr, &[3, 1], &options, &cancel).unwrap();
+    assert_eq!(subset.genes, [direct.genes[3], direct.genes[1]]);
+    assert_eq!(subset.beta, [direct.beta[3], direct.beta[1]]);
     assert!(fit_group_genes(&sys, &expr, &[4], &options, &cancel).is_err());
     sys.eigenvalues.pop();
     let err = fit_group_genes(&sys, &expr, &[0], &options, &cancel).unwrap_err();

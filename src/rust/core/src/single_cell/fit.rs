@@ -215,7 +215,8 @@ fn group_failure(error: SingleCellError) -> Result<GeneStatus, SingleCellError> 
 
 /// Estimate (or fix) tau gene by gene for `genes`, all observed in `sys.cells`, reusing a
 /// stage-1 state (for example one returned to R earlier). `TauMode::Shared` behaves like
-/// `Estimate` here. Genes outside `genes` are reported with status `TooFewObservations`.
+/// `Estimate` here. The results hold one entry per element of `genes`, in that order, so that
+/// a caller can fit a slice of a large expression matrix in place.
 pub fn fit_group_genes(
     sys: &DonorEigensystem,
     expr: &Expression<'_>,
@@ -225,7 +226,7 @@ pub fn fit_group_genes(
 ) -> Result<NullFits, SingleCellError> {
     sys.check_consistent()?;
     check_expression(expr)?;
-    let mut fits = NullFits::new(expr.n_genes, sys.n_columns);
+    let mut fits = NullFits::new(genes.len(), sys.n_columns);
     if let Some(&cell) = sys.cells.iter().find(|&&c| c >= expr.n_cells) {
         let what = "a stage-1 cell index (the expression's cells)";
         return Err(SingleCellError::DimensionMismatch {
@@ -245,7 +246,13 @@ pub fn fit_group_genes(
     if let TauMode::Fixed(tau) = options.tau {
         check_tau(tau)?;
     }
-    for chunk in fit_group(sys, expr, genes, options, cancel)? {
+    // Chunks come back in the order of `genes`: renumber them as positions in it.
+    let mut position = 0;
+    for mut chunk in fit_group(sys, expr, genes, options, cancel)? {
+        for g in chunk.genes.iter_mut() {
+            *g = position;
+            position += 1;
+        }
         fits.scatter(chunk);
     }
     Ok(fits)
