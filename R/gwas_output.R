@@ -68,12 +68,20 @@ user_gwas_output <- function(snps, rows, results, prepared, opts, printwarn, sub
       d
     }))
   }
+  # One data frame per SNP, built from column slices (subsetting a data frame a million
+  # times would dominate the run).
   template <- long[1L, , drop = FALSE]
+  columns <- as.list(long)
+  column_names <- names(long)
+  frame_attributes <- list(names = column_names, class = "data.frame",
+                           row.names = c(NA_integer_, -m))
+  ok_error <- if (is.character(long$error)) 0 else NULL
   lapply(seq_len(n), function(i) {
     if (failed[i]) return(failed_user_row(template, ids[i, , drop = FALSE], error[i], opts))
-    d <- long[((i - 1L) * m + 1L):(i * m), , drop = FALSE]
-    if (is.character(d$error)) d$error <- 0
-    row.names(d) <- NULL
+    at <- ((i - 1L) * m + 1L):(i * m)
+    d <- lapply(columns, `[`, at)
+    if (!is.null(ok_error)) d$error <- rep(ok_error, m)
+    attributes(d) <- frame_attributes
     d
   })
 }
