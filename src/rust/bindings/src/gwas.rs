@@ -70,7 +70,7 @@ fn options(opts: &List) -> RResult<GwasOptions> {
 }
 
 /// Columns of one set of SNPs (`beta` and `se` n x k column-major).
-fn snp_columns<'a>(snps: &'a List, k: usize) -> RResult<(Robj, Robj, Robj)> {
+fn snp_columns(snps: &List, k: usize) -> RResult<(Robj, Robj, Robj)> {
     let (beta, se, var) = (
         element(snps, "beta")?,
         element(snps, "se")?,
@@ -83,6 +83,15 @@ fn snp_columns<'a>(snps: &'a List, k: usize) -> RResult<(Robj, Robj, Robj)> {
         )));
     }
     Ok((beta, se, var))
+}
+
+/// Borrowed columns of [`snp_columns`]' R vectors.
+fn borrow_columns(robjs: &(Robj, Robj, Robj)) -> RResult<SnpColumns<'_>> {
+    Ok(SnpColumns {
+        beta: reals(&robjs.0, "beta")?,
+        se: reals(&robjs.1, "se")?,
+        var_snp: reals(&robjs.2, "var_snp")?,
+    })
 }
 
 fn table_to_r(gwas: &UserGwas) -> RResult<Robj> {
@@ -132,12 +141,8 @@ fn failed_messages(errors: &[String]) -> Robj {
 fn rs_user_gwas_table(cov: List, base: List, model: &str, opts: List) -> Robj {
     reply((|| {
         let cov = covstruc(&cov)?;
-        let (b, s, v) = snp_columns(&base, cov.k())?;
-        let base = SnpColumns {
-            beta: reals(&b, "beta")?,
-            se: reals(&s, "se")?,
-            var_snp: reals(&v, "var_snp")?,
-        };
+        let base_robjs = snp_columns(&base, cov.k())?;
+        let base = borrow_columns(&base_robjs)?;
         let gwas = UserGwas::new(&cov, model, options(&opts)?, &base).map_err(core_error)?;
         named_list(vec![
             ("table", table_to_r(&gwas)?),
@@ -163,18 +168,10 @@ fn rs_user_gwas(
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
         let cov = covstruc(&cov)?;
         let k = cov.k();
-        let (b0, s0, v0) = snp_columns(&base, k)?;
-        let base = SnpColumns {
-            beta: reals(&b0, "beta")?,
-            se: reals(&s0, "se")?,
-            var_snp: reals(&v0, "var_snp")?,
-        };
-        let (b, s, v) = snp_columns(&snps, k)?;
-        let cols = SnpColumns {
-            beta: reals(&b, "beta")?,
-            se: reals(&s, "se")?,
-            var_snp: reals(&v, "var_snp")?,
-        };
+        let base_robjs = snp_columns(&base, k)?;
+        let base = borrow_columns(&base_robjs)?;
+        let snp_robjs = snp_columns(&snps, k)?;
+        let cols = borrow_columns(&snp_robjs)?;
         let gwas = UserGwas::new(&cov, model, options(&opts)?, &base).map_err(core_error)?;
         let n_rows = gwas.model.pt.rows.len();
         let keep: Vec<usize> = keep
@@ -182,8 +179,10 @@ fn rs_user_gwas(
             .map(|&r| usize::try_from(r - 1).ok().filter(|&r| r < n_rows))
             .collect::<Option<Vec<usize>>>()
             .ok_or_else(|| RError::internal("row index out of range"))?;
-        let out = interrupt::run(threads, |cancel| gwas::run_user(&gwas, &cols, &keep, cancel))?
-            .map_err(core_error)?;
+        let out = interrupt::run(threads, |cancel| {
+            gwas::run_user(&gwas, &cols, &keep, cancel)
+        })?
+        .map_err(core_error)?;
         named_list(vec![
             ("est", out.est.into()),
             ("se", out.se.into()),
@@ -213,18 +212,10 @@ fn rs_commonfactor_gwas(
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
         let cov = covstruc(&cov)?;
         let k = cov.k();
-        let (b0, s0, v0) = snp_columns(&base, k)?;
-        let base = SnpColumns {
-            beta: reals(&b0, "beta")?,
-            se: reals(&s0, "se")?,
-            var_snp: reals(&v0, "var_snp")?,
-        };
-        let (b, s, v) = snp_columns(&snps, k)?;
-        let cols = SnpColumns {
-            beta: reals(&b, "beta")?,
-            se: reals(&s, "se")?,
-            var_snp: reals(&v, "var_snp")?,
-        };
+        let base_robjs = snp_columns(&base, k)?;
+        let base = borrow_columns(&base_robjs)?;
+        let snp_robjs = snp_columns(&snps, k)?;
+        let cols = borrow_columns(&snp_robjs)?;
         let gwas = CommonGwas::new(&cov, options(&opts)?, &base).map_err(core_error)?;
         let out = interrupt::run(threads, |cancel| gwas::run_common(&gwas, &cols, cancel))?
             .map_err(core_error)?;
@@ -248,14 +239,10 @@ fn rs_analytic_gwas(loadings: Robj, intercepts: Robj, snps: List, requested_thre
         let loadings = dmatrix(&loadings, "loadings")?;
         let analytic =
             Analytic::new(loadings.clone(), &dmatrix(&intercepts, "I")?).map_err(core_error)?;
-        let (b, s, v) = snp_columns(&snps, loadings.nrows())?;
-        let cols = SnpColumns {
-            beta: reals(&b, "beta")?,
-            se: reals(&s, "se")?,
-            var_snp: reals(&v, "var_snp")?,
-        };
-        let out = interrupt::run(threads, |cancel| analytic.run(&cols, cancel))?
-            .map_err(core_error)?;
+        let snp_robjs = snp_columns(&snps, loadings.nrows())?;
+        let cols = borrow_columns(&snp_robjs)?;
+        let out =
+            interrupt::run(threads, |cancel| analytic.run(&cols, cancel))?.map_err(core_error)?;
         named_list(vec![
             ("beta", out.beta.into()),
             ("se", out.se.into()),

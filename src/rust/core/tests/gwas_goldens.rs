@@ -80,7 +80,11 @@ const MODEL: &str = "F1 =~ NA*T1 + T2 + T3 + T4 + T5\nF1 ~ SNP\nF1 ~~ 1*F1\nSNP 
 #[test]
 fn user_gwas_matches_genomicsem_on_40_snps() {
     let (beta, se, var) = snp_data();
-    let cols = SnpColumns { beta: &beta, se: &se, var_snp: &var };
+    let cols = SnpColumns {
+        beta: &beta,
+        se: &se,
+        var_snp: &var,
+    };
     let gwas = UserGwas::new(&covstruc(), MODEL, options(), &cols).unwrap();
     assert_eq!((gwas.df, gwas.npar), (14.0, 7.0));
     let n_rows = gwas.model.pt.rows.len();
@@ -91,14 +95,22 @@ fn user_gwas_matches_genomicsem_on_40_snps() {
     for (g, row) in golden.iter().enumerate() {
         let (snp, r) = (g / n_rows, g % n_rows);
         let pt_row = &gwas.model.pt.rows[r];
-        assert_eq!((pt_row.lhs.as_str(), pt_row.op.symbol(), pt_row.rhs.as_str()),
-                   (row[1].as_str(), row[2].as_str(), row[3].as_str()));
+        assert_eq!(
+            (pt_row.lhs.as_str(), pt_row.op.symbol(), pt_row.rhs.as_str()),
+            (row[1].as_str(), row[2].as_str(), row[3].as_str())
+        );
         let (est, se_g, chisq) = (num(&row[4]), num(&row[5]), num(&row[6]));
         let scale = if se_g.is_nan() { 1.0 } else { se_g };
-        assert!((out.est[g] - est).abs() / scale < EST_IN_SE, "SNP {snp} row {r}");
+        assert!(
+            (out.est[g] - est).abs() / scale < EST_IN_SE,
+            "SNP {snp} row {r}"
+        );
         assert_eq!(out.se[g].is_nan(), se_g.is_nan());
         if !se_g.is_nan() {
-            assert!((out.se[g] - se_g).abs() / se_g < EST_IN_SE, "SNP {snp} row {r} SE");
+            assert!(
+                (out.se[g] - se_g).abs() / se_g < EST_IN_SE,
+                "SNP {snp} row {r} SE"
+            );
         }
         assert!((out.chisq[snp] / chisq - 1.0).abs() < CHISQ_REL);
     }
@@ -107,14 +119,22 @@ fn user_gwas_matches_genomicsem_on_40_snps() {
 #[test]
 fn common_factor_gwas_matches_genomicsem_on_40_snps() {
     let (beta, se, var) = snp_data();
-    let cols = SnpColumns { beta: &beta, se: &se, var_snp: &var };
+    let cols = SnpColumns {
+        beta: &beta,
+        se: &se,
+        var_snp: &var,
+    };
     let gwas = CommonGwas::new(&covstruc(), options(), &cols).unwrap();
     let out = gwas::run_common(&gwas, &cols, &CancelToken::new()).unwrap();
     for (i, row) in table("cfg_default40.tsv").iter().enumerate() {
         let (est, se_c, q) = (num(&row[0]), num(&row[1]), num(&row[2]));
         assert!((out.est[i] - est).abs() / se_c < EST_IN_SE, "SNP {i}");
         assert!((out.se_c[i] - se_c).abs() / se_c < EST_IN_SE, "SNP {i}");
-        assert!((out.q[i] / q - 1.0).abs() < CHISQ_REL, "SNP {i}: {} vs {q}", out.q[i]);
+        assert!(
+            (out.q[i] / q - 1.0).abs() < CHISQ_REL,
+            "SNP {i}: {} vs {q}",
+            out.q[i]
+        );
         assert!(out.fail[i].is_empty());
     }
 }
@@ -122,17 +142,27 @@ fn common_factor_gwas_matches_genomicsem_on_40_snps() {
 #[test]
 fn results_do_not_depend_on_how_snps_are_split() {
     let (beta, se, var) = snp_data();
-    let all = SnpColumns { beta: &beta, se: &se, var_snp: &var };
+    let all = SnpColumns {
+        beta: &beta,
+        se: &se,
+        var_snp: &var,
+    };
     let gwas = UserGwas::new(&covstruc(), MODEL, options(), &all).unwrap();
     let keep = vec![11usize];
     let whole = gwas::run_user(&gwas, &all, &keep, &CancelToken::new()).unwrap();
     // SNPs 25..40 alone (a later batch): the base solution still comes from SNP 1.
     let (n, from) = (40, 25);
     let pick = |v: &[f64]| -> Vec<f64> {
-        (0..5).flat_map(|t| v[t * n + from..t * n + n].to_vec()).collect()
+        (0..5)
+            .flat_map(|t| v[t * n + from..t * n + n].to_vec())
+            .collect()
     };
     let (b2, s2, v2) = (pick(&beta), pick(&se), var[from..].to_vec());
-    let part = SnpColumns { beta: &b2, se: &s2, var_snp: &v2 };
+    let part = SnpColumns {
+        beta: &b2,
+        se: &s2,
+        var_snp: &v2,
+    };
     let later = gwas::run_user(&gwas, &part, &keep, &CancelToken::new()).unwrap();
     assert_eq!(&whole.est[from..], &later.est[..]);
     assert_eq!(&whole.se[from..], &later.se[..]);
@@ -142,7 +172,11 @@ fn results_do_not_depend_on_how_snps_are_split() {
 #[test]
 fn a_cancelled_run_stops() {
     let (beta, se, var) = snp_data();
-    let cols = SnpColumns { beta: &beta, se: &se, var_snp: &var };
+    let cols = SnpColumns {
+        beta: &beta,
+        se: &se,
+        var_snp: &var,
+    };
     let gwas = UserGwas::new(&covstruc(), MODEL, options(), &cols).unwrap();
     let cancel = CancelToken::new();
     cancel.cancel();

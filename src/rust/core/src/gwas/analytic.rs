@@ -16,6 +16,14 @@ use crate::error::Cancelled;
 use crate::parallel::CancelToken;
 use crate::sem::SemError;
 
+/// One SNP's factor effects, their SEs, per-factor Q and the omnibus Q.
+struct AnalyticSnp {
+    b: Vec<f64>,
+    se: Vec<f64>,
+    q: Vec<f64>,
+    q_omnibus: f64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Analytic {
     loadings: DMatrix<f64>,
@@ -85,16 +93,20 @@ impl Analytic {
             .collect()
     }
 
-    /// One SNP: (b, SE(b), Q per factor, omnibus Q), or None with missing inputs.
-    fn snp(&self, beta: &[f64], se: &[f64]) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>, f64)> {
+    /// One SNP, or None with missing inputs.
+    fn snp(&self, beta: &[f64], se: &[f64]) -> Option<AnalyticSnp> {
         let (k, f) = (self.loadings.nrows(), self.loadings.ncols());
         if beta.iter().chain(se).any(|x| !x.is_finite()) || se.iter().any(|&s| s <= 0.0) {
             return None;
         }
         let l = &self.loadings;
-        let d_inv: Vec<f64> = (0..k).map(|x| 1.0 / (se[x] * se[x] * self.r[(x, x)])).collect();
+        let d_inv: Vec<f64> = (0..k)
+            .map(|x| 1.0 / (se[x] * se[x] * self.r[(x, x)]))
+            .collect();
         let info: DMatrix<f64> = DMatrix::from_fn(f, f, |a, b| {
-            (0..k).map(|x| l[(x, a)] * d_inv[x] * l[(x, b)]).sum::<f64>()
+            (0..k)
+                .map(|x| l[(x, a)] * d_inv[x] * l[(x, b)])
+                .sum::<f64>()
         });
         let bread = info.try_inverse()?;
         // G = D^-1 L (k x f); meat = G' V G with V = diag(se) R diag(se).
@@ -119,12 +131,25 @@ impl Analytic {
             q
         };
         let all: Vec<usize> = (0..k).collect();
-        let q_factor = self.factors.iter().map(|(ind, inv)| quad(ind, inv)).collect();
+        let q_factor = self
+            .factors
+            .iter()
+            .map(|(ind, inv)| quad(ind, inv))
+            .collect();
         let se_b = (0..f).map(|a| cov[(a, a)].sqrt()).collect();
-        Some((b.column(0).iter().copied().collect(), se_b, q_factor, quad(&all, &self.r_inv)))
+        Some(AnalyticSnp {
+            b: b.column(0).iter().copied().collect(),
+            se: se_b,
+            q: q_factor,
+            q_omnibus: quad(&all, &self.r_inv),
+        })
     }
 
-    pub fn run(&self, cols: &SnpColumns<'_>, cancel: &CancelToken) -> Result<AnalyticColumns, Cancelled> {
+    pub fn run(
+        &self,
+        cols: &SnpColumns<'_>,
+        cancel: &CancelToken,
+    ) -> Result<AnalyticColumns, Cancelled> {
         let (n, f, k) = (cols.n(), self.n_factors(), self.loadings.nrows());
         let rows: Vec<Result<Option<_>, Cancelled>> = (0..n)
             .into_par_iter()
@@ -146,13 +171,13 @@ impl Analytic {
             q_omnibus: vec![f64::NAN; n],
         };
         for (i, row) in rows.into_iter().enumerate() {
-            if let Some((b, se, q, qo)) = row? {
+            if let Some(snp) = row? {
                 for a in 0..f {
-                    out.beta[a * n + i] = b[a];
-                    out.se[a * n + i] = se[a];
-                    out.q[a * n + i] = q[a];
+                    out.beta[a * n + i] = snp.b[a];
+                    out.se[a * n + i] = snp.se[a];
+                    out.q[a * n + i] = snp.q[a];
                 }
-                out.q_omnibus[i] = qo;
+                out.q_omnibus[i] = snp.q_omnibus;
             }
         }
         Ok(out)

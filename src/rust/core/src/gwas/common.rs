@@ -80,7 +80,14 @@ fn sandwich_cov(
     let blocks = blocks
         .filter(|_| !full.v_smoothed)
         .map(|b| (b, full.d.as_slice()));
-    work.compute(&model.fitter.ws.delta, weight, &full.v_full, blocks, model.moments(), toler)
+    work.compute(
+        &model.fitter.ws.delta,
+        weight,
+        &full.v_full,
+        blocks,
+        model.moments(),
+        toler,
+    )
 }
 
 impl CommonGwas {
@@ -143,7 +150,14 @@ impl CommonGwas {
         row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
         let blocks = self.blocks.as_ref();
-        sandwich_cov(&mut self.model, &work.w, &work.full, blocks, toler, &mut work.main)?;
+        sandwich_cov(
+            &mut self.model,
+            &work.w,
+            &work.full,
+            blocks,
+            toler,
+            &mut work.main,
+        )?;
         let free = self.model.pt.rows[self.snp_row].free;
         let se_c = free
             .checked_sub(1)
@@ -165,8 +179,7 @@ impl CommonGwas {
         // reproduce them exactly (residual / SNP variance) are closer to the optimum.
         let var_snp = work.full.s_full[(0, 0)];
         for t in 0..k {
-            work.q_start[t] =
-                (self.model.sample[(snp_lav, t)] - implied[(snp_lav, t)]) / var_snp;
+            work.q_start[t] = (self.model.sample[(snp_lav, t)] - implied[(snp_lav, t)]) / var_snp;
             work.q_start[k + t] = work.values[2 * k + 1 + t];
         }
         let full = &work.full;
@@ -178,8 +191,15 @@ impl CommonGwas {
             return Ok(result);
         }
         row_values_into(&self.q_model, &mut work.q_values);
-        if sandwich_cov(&mut self.q_model, &work.w, full, blocks, toler, &mut work.follow_up)
-            .is_err()
+        if sandwich_cov(
+            &mut self.q_model,
+            &work.w,
+            full,
+            blocks,
+            toler,
+            &mut work.follow_up,
+        )
+        .is_err()
         {
             return Ok(result);
         }

@@ -25,7 +25,9 @@ impl std::str::FromStr for GcMode {
             "conserv" => Ok(GcMode::Conserv),
             "none" => Ok(GcMode::None),
             other => Err(SemError::BadInput {
-                what: format!("`GC` must be \"standard\", \"conserv\" or \"none\", not \"{other}\""),
+                what: format!(
+                    "`GC` must be \"standard\", \"conserv\" or \"none\", not \"{other}\""
+                ),
             }),
         }
     }

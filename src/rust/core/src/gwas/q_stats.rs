@@ -101,7 +101,9 @@ pub fn heterogeneity_q(eta: &[f64], v: &DMatrix<f64>, toler: f64) -> Result<f64,
         .fold((f64::INFINITY, 0.0f64), |(lo, hi), &l| {
             (lo.min(l.abs()), hi.max(l.abs()))
         });
-    if !(min / max >= toler) {
+    let ratio = min / max;
+    // A NaN ratio (an all-zero V) fails too.
+    if ratio.is_nan() || ratio < toler {
         return Err(SemError::NotIdentified {
             detail: format!(
                 "the sampling covariance of the direct SNP effects is computationally singular \

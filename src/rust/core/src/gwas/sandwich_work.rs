@@ -83,7 +83,7 @@ impl SandwichWork {
         } else {
             0.0
         };
-        if !(rcond >= toler) {
+        if rcond.is_nan() || rcond < toler {
             return Err(SemError::NotIdentified {
                 detail: format!(
                     "the information matrix D'WD is computationally singular (reciprocal \

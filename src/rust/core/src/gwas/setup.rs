@@ -202,12 +202,7 @@ fn fixed_measurement_table(
 
 /// Factors whose Q_SNP GenomicSEM reports: the left-hand sides of model lines that mention
 /// the SNP, when they are latent variables.
-fn q_snp_targets(
-    model: &str,
-    table: &ParTable,
-    names: &[String],
-    snp: &str,
-) -> Vec<QSnpTarget> {
+fn q_snp_targets(model: &str, table: &ParTable, names: &[String], snp: &str) -> Vec<QSnpTarget> {
     let mut factors: Vec<String> = Vec::new();
     for line in model.split('\n').filter(|l| l.contains(snp)) {
         let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();

@@ -164,9 +164,7 @@ impl SnpMatrices {
         self.fill_s(cols, snp, var_snp, out);
         self.fill_v(out);
         out.v_smoothed = false;
-        if !(self.fixed_blocks_pd
-            && self.var_snp_se2 > 0.0
-            && out.d.iter().all(|&d| d > 0.0))
+        if !(self.fixed_blocks_pd && self.var_snp_se2 > 0.0 && out.d.iter().all(|&d| d > 0.0))
             && min_eigenvalue(&out.v_full) <= 0.0
         {
             out.v_full = nearpd(&out.v_full)?.mat;

@@ -135,8 +135,14 @@ fn sandwich_se(
     model.delta();
     let delta = &model.fitter.ws.delta;
     let blocks = blocks.map(|b| (b, work.full.d.as_slice()));
-    work.sandwich
-        .compute(delta, weight, &work.full.v_full, blocks, model.moments(), toler)?;
+    work.sandwich.compute(
+        delta,
+        weight,
+        &work.full.v_full,
+        blocks,
+        model.moments(),
+        toler,
+    )?;
     let cov = &work.sandwich.cov;
     let mut has_derived = false;
     for (r, row) in model.pt.rows.iter().enumerate() {

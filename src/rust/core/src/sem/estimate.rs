@@ -298,7 +298,10 @@ impl Fitter {
             let delta = self.ws.delta.as_slice();
             let jac = self.jac.as_mut_slice();
             for (k, &v) in self.red.var_of.iter().enumerate() {
-                let (src, dst) = (&delta[k * pstar..(k + 1) * pstar], &mut jac[v * pstar..(v + 1) * pstar]);
+                let (src, dst) = (
+                    &delta[k * pstar..(k + 1) * pstar],
+                    &mut jac[v * pstar..(v + 1) * pstar],
+                );
                 for (d, s) in dst.iter_mut().zip(src) {
                     *d += s;
                 }
@@ -312,7 +315,8 @@ impl Fitter {
                 let (jac, wj) = (self.jac.as_slice(), self.wj.as_mut_slice());
                 for j in 0..nv {
                     let col = &jac[j * pstar..(j + 1) * pstar];
-                    for ((out, x), wa) in wj[j * pstar..(j + 1) * pstar].iter_mut().zip(col).zip(w) {
+                    for ((out, x), wa) in wj[j * pstar..(j + 1) * pstar].iter_mut().zip(col).zip(w)
+                    {
                         *out = wa * x;
                     }
                 }

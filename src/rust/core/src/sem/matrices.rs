@@ -41,7 +41,10 @@ pub struct Structure {
 }
 
 /// Kahn's topological sort of the path graph (`None` when there is a cycle).
-fn recursive_order(n: usize, entries: &[(usize, Slot, Source)]) -> Option<(Vec<usize>, Vec<Vec<usize>>)> {
+fn recursive_order(
+    n: usize,
+    entries: &[(usize, Slot, Source)],
+) -> Option<(Vec<usize>, Vec<Vec<usize>>)> {
     let mut parents: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(_, slot, _) in entries {
         if let Slot::Path { to, from } = slot {
@@ -150,7 +153,11 @@ fn small_product(x: &DMatrix<f64>, y: &DMatrix<f64>, out: &mut DMatrix<f64>, tra
     o.fill(0.0);
     for j in 0..n {
         for k in 0..n {
-            let ykj = if transpose_y { ys[j + k * n] } else { ys[k + j * n] };
+            let ykj = if transpose_y {
+                ys[j + k * n]
+            } else {
+                ys[k + j * n]
+            };
             if ykj != 0.0 {
                 let (xk, oj) = (&xs[k * n..(k + 1) * n], &mut o[j * n..(j + 1) * n]);
                 for (oi, xi) in oj.iter_mut().zip(xk) {
@@ -282,11 +289,11 @@ impl Workspace {
             let mut row = 0;
             for cc in 0..p {
                 let (u_c, v_c) = (u[cc], v_at(cc));
-                for r in cc..p {
+                for (r, &u_r) in u.iter().enumerate().skip(cc) {
                     let d = if single {
-                        u[r] * u_c
+                        u_r * u_c
                     } else {
-                        u[r] * v_c + v_at(r) * u_c
+                        u_r * v_c + v_at(r) * u_c
                     };
                     column[row] += d;
                     row += 1;
