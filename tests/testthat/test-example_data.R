@@ -1,7 +1,8 @@
 test_that("the example data are installed and readable", {
   expect_setequal(genomicsemrs_example(),
                   c("README.md", "eur_ld_chr", "gwas", "ldsc_T1_T5.rds",
-                    "reference.1000G.maf.0.005.txt.gz", "single_cell", "w_hm3.snplist"))
+                    "reference.1000G.maf.0.005.txt.gz", "single_cell", "sumstats_T1_T5.rds",
+                    "w_hm3.snplist"))
   hm3 <- genomicsemrs:::read_text_table(genomicsemrs_example("w_hm3.snplist"))
   expect_identical(names(hm3), c("SNP", "A1", "A2"))
   expect_identical(nrow(hm3), 19000L)
@@ -11,4 +12,7 @@ test_that("the example data are installed and readable", {
   ld_files <- list.files(genomicsemrs_example("eur_ld_chr"))
   expect_length(grep("\\.l2\\.ldscore\\.gz$", ld_files), 22L)
   expect_length(grep("\\.l2\\.M_5_50$", ld_files), 22L)
+  snps <- readRDS(genomicsemrs_example("sumstats_T1_T5.rds"))
+  expect_identical(dim(snps), c(2000L, 16L))
+  expect_identical(names(snps)[1:8], c("SNP", "CHR", "BP", "MAF", "A1", "A2", "beta.T1", "se.T1"))
 })
