@@ -182,3 +182,110 @@ fn a_cancelled_run_stops() {
     cancel.cancel();
     assert!(gwas::run_user(&gwas, &cols, &[0], &cancel).is_err());
 }
+
+/// The block-diagonal shortcuts (chi-square from the fixed inverses, sandwich meat block by
+/// block) must equal the dense formulas GenomicSEM uses on the same unsmoothed V_Full.
+#[test]
+fn block_shortcuts_equal_the_dense_formulas() {
+    use gsem_core::gwas::q_stats::{q_dense, residual_vech};
+    use gsem_core::gwas::sandwich_work::SandwichWork;
+    use gsem_core::gwas::snp_matrices::{FullSnp, SnpMatrices};
+    use gsem_core::sem::sandwich::Weight;
+    let cov = covstruc();
+    let (beta, se, var) = snp_data();
+    let cols = SnpColumns {
+        beta: &beta,
+        se: &se,
+        var_snp: &var,
+    };
+    let m = SnpMatrices::new(
+        &cov,
+        cov.s.clone(),
+        cov.v.clone(),
+        GcMode::Standard,
+        0.0005f64.powi(2),
+    );
+    let blocks = m.chisq_blocks().unwrap();
+    let mut gwas = UserGwas::new(&cov, MODEL, options(), &cols).unwrap();
+    let mut full = FullSnp::new(5);
+    for snp in [0, 7, 33] {
+        m.fill(&cols, snp, false, &mut full).unwrap();
+        assert!(!full.v_smoothed && !full.s_smoothed);
+        let diag: Vec<f64> = (0..21).map(|a| full.v_full[(a, a)]).collect();
+        let mut w = vec![0.0; 21];
+        gwas.model.fill_dwls_weights(&diag, &mut w).unwrap();
+        gwas.model
+            .refit(full.s_full.as_slice(), &w, &gwas.start.clone())
+            .unwrap();
+        // Chi-square.
+        let implied = gsem_core::sem::usermodel::to_user_order(&gwas.model, gwas.model.implied());
+        let mut eta = Vec::new();
+        residual_vech(&full.s_full, &implied, &mut eta);
+        let (fast, dense) = (blocks.q(&eta, &full.d), q_dense(&eta, &full.v_full));
+        assert!((fast / dense - 1.0).abs() < 1e-10, "{fast} vs {dense}");
+        // Sandwich.
+        let delta = gwas.model.delta().clone();
+        let moments = gwas.model.moments().to_vec();
+        let nf = delta.ncols();
+        let (mut a, mut b) = (SandwichWork::new(21, nf), SandwichWork::new(21, nf));
+        a.compute(
+            &delta,
+            Weight::Diagonal(&w),
+            &full.v_full,
+            Some((&blocks, &full.d)),
+            &moments,
+            1e-300,
+        )
+        .unwrap();
+        b.compute(
+            &delta,
+            Weight::Diagonal(&w),
+            &full.v_full,
+            None,
+            &moments,
+            1e-300,
+        )
+        .unwrap();
+        for i in 0..nf {
+            let scale = b.cov[(i, i)].abs();
+            for j in 0..nf {
+                assert!(
+                    (a.cov[(i, j)] - b.cov[(i, j)]).abs() < 1e-10 * scale,
+                    "({i}, {j})"
+                );
+            }
+        }
+    }
+}
+
+/// A non-positive-definite V_LD sends every SNP through nearPD (GenomicSEM's smoothing) and
+/// the dense formulas; the results stay finite and flag the smoothing in Z_smooth.
+#[test]
+fn smoothing_path_runs_when_v_ld_is_not_positive_definite() {
+    let mut cov = covstruc();
+    // Make V_LD indefinite: a covariance larger than its variances allow.
+    let (a, b) = (0, 1);
+    cov.v[(a, b)] = 2.0 * (cov.v[(a, a)] * cov.v[(b, b)]).sqrt();
+    cov.v[(b, a)] = cov.v[(a, b)];
+    let (beta, se, var) = snp_data();
+    let cols = SnpColumns {
+        beta: &beta,
+        se: &se,
+        var_snp: &var,
+    };
+    let mut opts = options();
+    opts.fix_measurement = false;
+    opts.smooth_check = true;
+    let gwas = UserGwas::new(&cov, MODEL, opts, &cols).unwrap();
+    assert!(gwas.chisq.is_none());
+    let out = gwas::run_user(&gwas, &cols, &[5], &CancelToken::new()).unwrap();
+    assert!(out.error.iter().all(String::is_empty));
+    assert!(out
+        .est
+        .iter()
+        .chain(&out.se)
+        .chain(&out.chisq)
+        .all(|x| x.is_finite()));
+    assert!(out.z_smooth.iter().all(|&z| z >= 0.0 && z.is_finite()));
+    assert!(out.z_smooth.iter().any(|&z| z > 0.0));
+}
