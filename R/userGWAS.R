@@ -31,8 +31,8 @@
 #' @param MPI Not supported: set a `future` plan instead (see Details).
 #' @param smooth_check Add `Z_smooth`, the largest change of a SNP-trait Z statistic caused by
 #'   smoothing S_Full or V_Full to positive definiteness (0 when nothing was smoothed).
-#' @param TWAS Genes (from [read_fusion()]-style input with Gene, Panel, HSQ columns) instead of
-#'   SNPs.
+#' @param TWAS Genes instead of SNPs: `SNPs` then starts with Gene, Panel and HSQ columns (the
+#'   layout of GenomicSEM's `read_fusion()` output).
 #' @param std.lv Identify factors by fixing their (residual) variances to 1.
 #' @param fix_measurement Fix the measurement model at its no-SNP estimates.
 #' @param Q_SNP Add the heterogeneity statistic Q_SNP of each factor the SNP predicts.
