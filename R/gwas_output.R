@@ -12,6 +12,11 @@ gwas_id_columns <- function(snps, TWAS) {
   ids
 }
 
+# A data frame from equal-length columns, without data.frame()'s checks.
+as_data_frame <- function(columns, n) {
+  structure(columns, class = "data.frame", row.names = c(NA_integer_, -as.integer(n)))
+}
+
 gwas_collect <- function(results, name) unlist(lapply(results, `[[`, name), use.names = FALSE)
 
 # Per-SNP failure messages ("" for fitted SNPs) from the batches' failed positions.
@@ -40,15 +45,19 @@ user_gwas_output <- function(snps, rows, results, prepared, opts, printwarn, sub
   z <- est / se
   chisq <- nan_to_na(rep(gwas_collect(results, "chisq"), each = m))
   df <- as.double(prepared$df)
-  long <- data.frame(
-    ids[rep(seq_len(n), each = m), , drop = FALSE],
-    lhs = rep(rows$lhs, n), op = rep(rows$op, n), rhs = rep(rows$rhs, n),
-    free = rep(as.integer(rows$free), n), label = rep(rows$label, n),
-    est = est, SE = se, Z_Estimate = z, Pval_Estimate = 2 * stats::pnorm(-abs(z)),
-    chisq = chisq, chisq_df = df, chisq_pval = stats::pchisq(chisq, df, lower.tail = FALSE),
-    AIC = chisq + 2 * as.double(prepared$npar),
-    stringsAsFactors = FALSE
+  # Columns are assembled as a list and classed once: data.frame() and `[.data.frame` would
+  # check names and row names of a million-row table for nothing.
+  per_snp <- if (m == 1L) identity else function(x) rep(x, each = m)
+  long <- c(
+    lapply(ids, per_snp),
+    list(lhs = rep(rows$lhs, n), op = rep(rows$op, n), rhs = rep(rows$rhs, n),
+         free = rep(as.integer(rows$free), n), label = rep(rows$label, n),
+         est = est, SE = se, Z_Estimate = z, Pval_Estimate = 2 * stats::pnorm(-abs(z)),
+         chisq = chisq, chisq_df = rep(df, n * m),
+         chisq_pval = stats::pchisq(chisq, df, lower.tail = FALSE),
+         AIC = chisq + 2 * as.double(prepared$npar))
   )
+  long <- as_data_frame(long, n * m)
   if (opts$Q_SNP) {
     q <- nan_to_na(gwas_collect(results, "q_snp"))
     q_df <- nan_to_na(gwas_collect(results, "q_snp_df"))
@@ -60,12 +69,11 @@ user_gwas_output <- function(snps, rows, results, prepared, opts, printwarn, sub
   long$error <- if (any(failed)) ifelse(nzchar(snp_error), snp_error, "0") else 0
   if (printwarn) long$warning <- "0"
   if (opts$smooth_check) long$Z_smooth <- rep(gwas_collect(results, "z_smooth"), each = m)
-  row.names(long) <- NULL
   if (sub) {
+    columns <- as.list(long)
     return(lapply(seq_len(m), function(j) {
-      d <- long[seq.int(j, by = m, length.out = n), , drop = FALSE]
-      row.names(d) <- NULL
-      d
+      if (m == 1L) return(as_data_frame(columns, n))
+      as_data_frame(lapply(columns, `[`, seq.int(j, by = m, length.out = n)), n)
     }))
   }
   # One data frame per SNP, built from column slices (subsetting a data frame a million
