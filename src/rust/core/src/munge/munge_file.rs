@@ -69,7 +69,7 @@ pub fn munge_file(
         Field::Snp,
         Field::N,
     ];
-    let keep = |snp: &str| hm3.contains(snp);
+    let keep = hm3.finder();
     let spec = ReadSpec {
         rules: Rules {
             user: &options.column_names,
@@ -199,7 +199,9 @@ fn merge_sorted(raw: &RawGwas, hm3: &Reference) -> Vec<Merged> {
     let mut keys: Vec<(u64, &str, usize, usize)> = (0..raw.len())
         .flat_map(|file| {
             let snp = raw.snp.get(file);
-            hm3.rows_of(snp)
+            let first = raw.reference_row[file];
+            std::iter::once(first)
+                .chain(hm3.same_after(first))
                 .map(move |reference| (prefix(snp), snp, reference, file))
         })
         .collect();

@@ -62,7 +62,7 @@ pub fn sumstats_file(
     };
     let checks = [Field::P, Field::A1, Field::A2, Field::Effect, Field::Snp];
     let warn = [Field::P, Field::A1, Field::A2, Field::N];
-    let keep = |snp: &str| reference.contains(snp);
+    let keep = reference.finder();
     let spec = ReadSpec {
         rules: Rules {
             user: &[],
@@ -132,7 +132,7 @@ pub fn sumstats_file(
         "{present} rows present in the full {label} summary statistics file."
     ));
     let keep_row = |file: usize| {
-        repeated.binary_search(&hash_id(raw.snp.get(file))).is_err()
+        (repeated.is_empty() || repeated.binary_search(&hash_id(raw.snp.get(file))).is_err())
             && (!o.direct_filter || !has_direction || direction_ok(raw.direction[file].as_deref()))
     };
     let mut rows = join_reference(&raw, reference, keep_row);
@@ -216,22 +216,25 @@ fn direction_ok(direction: Option<&str>) -> bool {
 /// dplyr's `inner_join(ref, file, by = "SNP")`: reference order, every matching file row.
 /// Repeated ids were removed from the file before, so each id has at most one file row.
 fn join_reference(raw: &RawGwas, reference: &Reference, keep: impl Fn(usize) -> bool) -> Vec<Row> {
-    let mut by_snp: std::collections::HashMap<&str, usize, crate::collections::FxBuild> =
-        std::collections::HashMap::with_capacity_and_hasher(raw.len(), Default::default());
+    // Reference row -> file row, filled from the reference rows the read already found, so
+    // the join needs no hashing and walks the reference in order.
+    let mut file_of = vec![usize::MAX; reference.len()];
     for file in (0..raw.len()).filter(|&f| keep(f)) {
-        by_snp.insert(raw.snp.get(file), file);
+        let first = raw.reference_row[file];
+        for row in std::iter::once(first).chain(reference.same_after(first)) {
+            file_of[row] = file;
+        }
     }
-    (0..reference.len())
-        .filter_map(|reference_row| {
-            by_snp
-                .get(reference.snp_id(reference_row))
-                .map(|&file| Row {
-                    file,
-                    reference: reference_row,
-                    effect: raw.effect[file],
-                    se: raw.se.get(file).copied().unwrap_or(f64::NAN),
-                    var_snp: f64::NAN,
-                })
+    file_of
+        .iter()
+        .enumerate()
+        .filter(|(_, &file)| file != usize::MAX)
+        .map(|(reference_row, &file)| Row {
+            file,
+            reference: reference_row,
+            effect: raw.effect[file],
+            se: raw.se.get(file).copied().unwrap_or(f64::NAN),
+            var_snp: f64::NAN,
         })
         .collect()
 }

@@ -4,10 +4,8 @@
 use super::error::MungeError;
 use super::reference::Reference;
 use super::sumstats_file::{sumstats_file, SumstatsOptions, TraitOutput};
-use crate::collections::FxBuild;
 use crate::parallel::CancelToken;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub struct SumstatsJob {
@@ -31,23 +29,14 @@ pub fn prepare_reference(
     maf_filter: f64,
     ambig: bool,
 ) -> Result<Reference, MungeError> {
-    let mut reference = Reference::read(path, true)?;
-    let maf = reference.maf.unwrap_or(0);
-    reference.retain(|r, row| {
-        r.columns[maf]
-            .get(row)
-            .parse::<f64>()
-            .is_ok_and(|m| m >= maf_filter)
-    });
-    if ambig {
-        reference.retain(|r, row| {
-            !matches!(
-                (r.allele1(row), r.allele2(row)),
-                ("T", "A") | ("A", "T") | ("C", "G") | ("G", "C")
-            )
-        });
-    }
-    Ok(reference)
+    Reference::read_where(path, true, |row| {
+        row.maf().parse::<f64>().is_ok_and(|m| m >= maf_filter)
+            && !(ambig
+                && matches!(
+                    (row.allele1(), row.allele2()),
+                    ("T", "A") | ("A", "T") | ("C", "G") | ("G", "C")
+                ))
+    })
 }
 
 pub fn sumstats_traits(
@@ -74,61 +63,63 @@ pub fn sumstats_traits(
 /// Join the traits' outputs onto the reference by SNP id, keeping reference order and, for
 /// repeated ids, every combination in order (what successive inner joins produce).
 pub fn join_traits(reference: Reference, traits: &[TraitOutput]) -> SumstatsTable {
-    // Per trait: SNP id -> its first output row, and a chain to further rows with that id
-    // (there are several only when the reference repeats an id).
-    let indexes: Vec<TraitIndex> = traits
+    let n = reference.len();
+    // Per trait: reference id group (first reference row with the id) -> first output row
+    // with that id, and a chain to its further output rows (several only when the reference
+    // repeats an id). Plain arrays indexed by reference row: no hashing, and the main loop
+    // below reads them in order.
+    let chains: Vec<(Vec<u32>, Vec<u32>)> = traits
         .iter()
         .map(|t| {
-            let mut first: HashMap<&str, usize, FxBuild> =
-                HashMap::with_capacity_and_hasher(t.rows.len(), FxBuild::default());
-            let mut next = vec![NONE; t.rows.len()];
+            let mut first = vec![END; n];
+            let mut next = vec![END; t.rows.len()];
             for (i, &(row, _, _)) in t.rows.iter().enumerate().rev() {
-                if let Some(previous) = first.insert(reference.snp_id(row), i) {
-                    next[i] = previous;
-                }
+                let group = reference.group(row);
+                next[i] = first[group];
+                first[group] = i as u32;
             }
             (first, next)
         })
         .collect();
     let k = traits.len();
-    let (mut rows, mut beta, mut se) = (Vec::new(), vec![Vec::new(); k], vec![Vec::new(); k]);
-    let mut matches: Vec<Vec<usize>> = vec![Vec::new(); k];
-    for row in 0..reference.len() {
-        let snp = reference.snp_id(row);
-        let mut complete = true;
-        for (t, (first, next)) in indexes.iter().enumerate() {
-            matches[t].clear();
-            let mut i = first.get(snp).copied().unwrap_or(NONE);
-            while i != NONE {
-                matches[t].push(i);
-                i = next[i];
+    let capacity = traits.iter().map(|t| t.rows.len()).min().unwrap_or(n);
+    let mut rows = Vec::with_capacity(capacity);
+    let mut beta = vec![Vec::with_capacity(capacity); k];
+    let mut se = vec![Vec::with_capacity(capacity); k];
+    let (mut heads, mut pick) = (vec![0u32; k], vec![0u32; k]);
+    'rows: for row in 0..n {
+        let group = reference.group(row);
+        let mut single = true;
+        for (t, (first, next)) in chains.iter().enumerate() {
+            let i = first[group];
+            if i == END {
+                continue 'rows;
             }
-            complete &= !matches[t].is_empty();
+            heads[t] = i;
+            single &= next[i as usize] == END;
         }
-        if !complete {
-            continue;
-        }
-        // Odometer over the matches of each trait (almost always one each).
-        let mut pick = vec![0usize; k];
-        loop {
+        pick.copy_from_slice(&heads);
+        // Odometer over the matches of each trait, the last trait turning fastest (almost
+        // always one match each: `single`).
+        'combinations: loop {
             rows.push(row);
-            for t in 0..k {
-                let (_, b, s) = traits[t].rows[matches[t][pick[t]]];
+            for (t, trait_output) in traits.iter().enumerate() {
+                let (_, b, s) = trait_output.rows[pick[t] as usize];
                 beta[t].push(b);
                 se[t].push(s);
             }
-            let mut t = k;
-            while t > 0 {
-                t -= 1;
-                pick[t] += 1;
-                if pick[t] < matches[t].len() {
-                    break;
-                }
-                pick[t] = 0;
-            }
-            if pick.iter().all(|&p| p == 0) {
+            if single {
                 break;
             }
+            for t in (0..k).rev() {
+                let further = chains[t].1[pick[t] as usize];
+                if further != END {
+                    pick[t] = further;
+                    continue 'combinations;
+                }
+                pick[t] = heads[t];
+            }
+            break;
         }
     }
     SumstatsTable {
@@ -139,7 +130,49 @@ pub fn join_traits(reference: Reference, traits: &[TraitOutput]) -> SumstatsTabl
     }
 }
 
-const NONE: usize = usize::MAX;
+const END: u32 = u32::MAX;
 
-/// SNP id -> first output row of a trait, and the chain to its further rows.
-type TraitIndex<'a> = (HashMap<&'a str, usize, FxBuild>, Vec<usize>);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::munge::Log;
+
+    fn output(rows: Vec<(usize, f64, f64)>) -> TraitOutput {
+        TraitOutput {
+            rows,
+            log: Log::default(),
+            malformed: Vec::new(),
+            overlong_rows: 0,
+        }
+    }
+
+    #[test]
+    fn repeated_reference_ids_join_as_successive_inner_joins() {
+        let path = std::env::temp_dir().join(format!("gsem-join-{}.txt", std::process::id()));
+        let table = "SNP\tCHR\tBP\tMAF\tA1\tA2\nrs1\t1\t1\t0.1\tA\tC\nrs2\t1\t2\t0.2\tA\tC\n\
+                     rs1\t1\t3\t0.3\tA\tC\nrs3\t1\t4\t0.4\tA\tC\n";
+        std::fs::write(&path, table).unwrap();
+        let reference = prepare_reference(&path, 0.0, false).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let a = output(vec![
+            (0, 1.0, 0.1),
+            (1, 2.0, 0.2),
+            (2, 3.0, 0.3),
+            (3, 4.0, 0.4),
+        ]);
+        let b = output(vec![(0, 10.0, 1.0), (1, 20.0, 2.0), (2, 30.0, 3.0)]);
+        let joined = join_traits(reference, &[a, b]);
+        // inner_join(inner_join(ref, a, "SNP"), b, "SNP"): reference order, then a's matches
+        // in a's order, then b's; rs3 is missing from b.
+        assert_eq!(joined.rows, [0, 0, 0, 0, 1, 2, 2, 2, 2]);
+        assert_eq!(
+            joined.beta[0],
+            [1.0, 1.0, 3.0, 3.0, 2.0, 1.0, 1.0, 3.0, 3.0]
+        );
+        assert_eq!(
+            joined.beta[1],
+            [10.0, 30.0, 10.0, 30.0, 20.0, 10.0, 30.0, 10.0, 30.0]
+        );
+        assert_eq!(joined.se[1], [1.0, 3.0, 1.0, 3.0, 2.0, 1.0, 3.0, 1.0, 3.0]);
+    }
+}
