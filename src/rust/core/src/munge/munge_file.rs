@@ -289,11 +289,8 @@ fn filter_and_emit(
                     a2: String::new(),
                 };
             }
-            let p = raw.p[r.file].unwrap_or(super::values::PValue {
-                value: f64::NAN,
-                ln: f64::NAN,
-            });
-            let z = sign(r.effect) * chisq1_upper_sqrt(p.value, p.ln);
+            let p = raw.p[r.file].unwrap_or(super::values::PValue::new(f64::NAN));
+            let z = sign(r.effect) * chisq1_upper_sqrt(p.value, || p.ln());
             MungedRow {
                 snp: Some(raw.snp.get(r.file).to_owned()),
                 n: raw.n.get(r.file).copied().unwrap_or(f64::NAN),
