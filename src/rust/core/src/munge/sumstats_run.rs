@@ -4,6 +4,7 @@
 use super::error::MungeError;
 use super::reference::Reference;
 use super::sumstats_file::{sumstats_file, SumstatsOptions, TraitOutput};
+use super::values::parse_double;
 use crate::parallel::CancelToken;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -30,7 +31,7 @@ pub fn prepare_reference(
     ambig: bool,
 ) -> Result<Reference, MungeError> {
     Reference::read_where(path, true, |row| {
-        row.maf().parse::<f64>().is_ok_and(|m| m >= maf_filter)
+        parse_double(row.maf()).is_some_and(|m| m >= maf_filter)
             && !(ambig
                 && matches!(
                     (row.allele1(), row.allele2()),
