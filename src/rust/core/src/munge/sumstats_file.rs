@@ -9,7 +9,6 @@ use super::log::{retain_logged, Log};
 use super::raw::{read_raw, RawGwas, ReadSpec};
 use super::reference::Reference;
 use super::sumstats_scale::{rescale, Scaled};
-use super::values::parse_double;
 use crate::parallel::CancelToken;
 use crate::rmath::{format_r15, median, round_half_even};
 use std::path::Path;
@@ -268,7 +267,10 @@ fn snp_variance(
     } else {
         let maf_col = reference.maf.unwrap_or(0);
         for r in rows.iter_mut() {
-            let m = parse_double(reference.columns[maf_col].get(r.reference)).unwrap_or(f64::NAN);
+            let m: f64 = reference.columns[maf_col]
+                .get(r.reference)
+                .parse()
+                .unwrap_or(f64::NAN);
             r.var_snp = 2.0 * m * (1.0 - m);
         }
     }

@@ -4,7 +4,6 @@
 use super::error::MungeError;
 use super::reference::Reference;
 use super::sumstats_file::{sumstats_file, SumstatsOptions, TraitOutput};
-use super::values::parse_double;
 use crate::parallel::CancelToken;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -31,7 +30,7 @@ pub fn prepare_reference(
     ambig: bool,
 ) -> Result<Reference, MungeError> {
     Reference::read_where(path, true, |row| {
-        parse_double(row.maf()).is_some_and(|m| m >= maf_filter)
+        row.maf().parse::<f64>().is_ok_and(|m| m >= maf_filter)
             && !(ambig
                 && matches!(
                     (row.allele1(), row.allele2()),

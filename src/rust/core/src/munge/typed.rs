@@ -2,7 +2,6 @@
 //! whole number that fits R's integer, double when every value is a number, text otherwise
 //! (missing values, `NA` or empty, do not count against a type).
 
-use super::values::parse_double;
 use crate::collections::StrColumn;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +36,7 @@ pub fn typed_column<'a>(column: &'a StrColumn, rows: &[usize]) -> TypedColumn<'a
         if missing(s) {
             Some(f64::NAN)
         } else {
-            parse_double(s)
+            s.parse::<f64>().ok()
         }
     };
     if let Some(doubles) = values().map(as_double).collect::<Option<Vec<_>>>() {
