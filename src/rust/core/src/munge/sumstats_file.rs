@@ -216,27 +216,26 @@ fn direction_ok(direction: Option<&str>) -> bool {
 /// dplyr's `inner_join(ref, file, by = "SNP")`: reference order, every matching file row.
 /// Repeated ids were removed from the file before, so each id has at most one file row.
 fn join_reference(raw: &RawGwas, reference: &Reference, keep: impl Fn(usize) -> bool) -> Vec<Row> {
-    // Reference row -> file row, filled from the reference rows the read already found, so
-    // the join needs no hashing and walks the reference in order.
-    let mut file_of = vec![usize::MAX; reference.len()];
-    for file in (0..raw.len()).filter(|&f| keep(f)) {
-        let first = raw.reference_row[file];
-        for row in std::iter::once(first).chain(reference.same_after(first)) {
-            file_of[row] = file;
-        }
-    }
-    file_of
-        .iter()
-        .enumerate()
-        .filter(|(_, &file)| file != usize::MAX)
-        .map(|(reference_row, &file)| Row {
-            file,
-            reference: reference_row,
-            effect: raw.effect[file],
-            se: raw.se.get(file).copied().unwrap_or(f64::NAN),
-            var_snp: f64::NAN,
+    // The read already found each row's reference row: pair them and put the pairs in
+    // reference order. No hashing, memory in proportion to the rows kept, and a file sorted
+    // like the reference is one ascending run, which the stable sort only checks.
+    let mut rows: Vec<Row> = (0..raw.len())
+        .filter(|&file| keep(file))
+        .flat_map(|file| {
+            let first = raw.reference_row[file];
+            std::iter::once(first)
+                .chain(reference.same_after(first))
+                .map(move |reference_row| Row {
+                    file,
+                    reference: reference_row,
+                    effect: raw.effect[file],
+                    se: raw.se.get(file).copied().unwrap_or(f64::NAN),
+                    var_snp: f64::NAN,
+                })
         })
-        .collect()
+        .collect();
+    rows.sort_by_key(|r| r.reference);
+    rows
 }
 
 /// varSNP from the file's MAF when it has one (folded, 0 and 1 dropped), else the reference's.

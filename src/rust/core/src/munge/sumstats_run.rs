@@ -63,61 +63,67 @@ pub fn sumstats_traits(
 /// Join the traits' outputs onto the reference by SNP id, keeping reference order and, for
 /// repeated ids, every combination in order (what successive inner joins produce).
 pub fn join_traits(reference: Reference, traits: &[TraitOutput]) -> SumstatsTable {
-    let n = reference.len();
-    // Per trait: reference id group (first reference row with the id) -> first output row
-    // with that id, and a chain to its further output rows (several only when the reference
-    // repeats an id). Plain arrays indexed by reference row: no hashing, and the main loop
-    // below reads them in order.
-    let chains: Vec<(Vec<u32>, Vec<u32>)> = traits
+    // Per trait: (id group, output row) in order, the group being the first reference row
+    // with the id. Output rows are in reference order, so unless the reference repeats ids
+    // this is already sorted (and the sort only checks it). No hashing, and memory in
+    // proportion to the output.
+    let by_group: Vec<Vec<(usize, usize)>> = traits
         .iter()
         .map(|t| {
-            let mut first = vec![END; n];
-            let mut next = vec![END; t.rows.len()];
-            for (i, &(row, _, _)) in t.rows.iter().enumerate().rev() {
-                let group = reference.group(row);
-                next[i] = first[group];
-                first[group] = i as u32;
-            }
-            (first, next)
+            let mut entries: Vec<(usize, usize)> = t
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, &(row, _, _))| (reference.group(row), i))
+                .collect();
+            entries.sort_unstable();
+            entries
         })
         .collect();
     let k = traits.len();
-    let capacity = traits.iter().map(|t| t.rows.len()).min().unwrap_or(n);
+    let capacity = traits.iter().map(|t| t.rows.len()).min().unwrap_or(0);
     let mut rows = Vec::with_capacity(capacity);
     let mut beta = vec![Vec::with_capacity(capacity); k];
     let mut se = vec![Vec::with_capacity(capacity); k];
-    let (mut heads, mut pick) = (vec![0u32; k], vec![0u32; k]);
-    'rows: for row in 0..n {
+    let (mut cursors, mut ranges, mut pick) = (vec![0; k], vec![(0, 0); k], vec![0; k]);
+    'rows: for row in 0..reference.len() {
         let group = reference.group(row);
-        let mut single = true;
-        for (t, (first, next)) in chains.iter().enumerate() {
-            let i = first[group];
-            if i == END {
+        for (t, entries) in by_group.iter().enumerate() {
+            let start = if group == row {
+                // First rows of their ids come in increasing order: a cursor per trait.
+                let cursor = &mut cursors[t];
+                while entries.get(*cursor).is_some_and(|e| e.0 < group) {
+                    *cursor += 1;
+                }
+                *cursor
+            } else {
+                // A repeated id, met again: look its matches up.
+                entries.partition_point(|e| e.0 < group)
+            };
+            let matches = entries[start..].iter().take_while(|e| e.0 == group).count();
+            if matches == 0 {
                 continue 'rows;
             }
-            heads[t] = i;
-            single &= next[i as usize] == END;
+            ranges[t] = (start, start + matches);
         }
-        pick.copy_from_slice(&heads);
         // Odometer over the matches of each trait, the last trait turning fastest (almost
-        // always one match each: `single`).
+        // always one match each).
+        for (p, range) in pick.iter_mut().zip(&ranges) {
+            *p = range.0;
+        }
         'combinations: loop {
             rows.push(row);
             for (t, trait_output) in traits.iter().enumerate() {
-                let (_, b, s) = trait_output.rows[pick[t] as usize];
+                let (_, b, s) = trait_output.rows[by_group[t][pick[t]].1];
                 beta[t].push(b);
                 se[t].push(s);
             }
-            if single {
-                break;
-            }
             for t in (0..k).rev() {
-                let further = chains[t].1[pick[t] as usize];
-                if further != END {
-                    pick[t] = further;
+                pick[t] += 1;
+                if pick[t] < ranges[t].1 {
                     continue 'combinations;
                 }
-                pick[t] = heads[t];
+                pick[t] = ranges[t].0;
             }
             break;
         }
@@ -129,8 +135,6 @@ pub fn join_traits(reference: Reference, traits: &[TraitOutput]) -> SumstatsTabl
         se,
     }
 }
-
-const END: u32 = u32::MAX;
 
 #[cfg(test)]
 mod tests {
@@ -146,14 +150,61 @@ mod tests {
         }
     }
 
-    #[test]
-    fn repeated_reference_ids_join_as_successive_inner_joins() {
+    /// The reference panel of these tests: rs1 twice (rows 0 and 2).
+    fn repeating_reference() -> Reference {
         let path = std::env::temp_dir().join(format!("gsem-join-{}.txt", std::process::id()));
         let table = "SNP\tCHR\tBP\tMAF\tA1\tA2\nrs1\t1\t1\t0.1\tA\tC\nrs2\t1\t2\t0.2\tA\tC\n\
                      rs1\t1\t3\t0.3\tA\tC\nrs3\t1\t4\t0.4\tA\tC\n";
         std::fs::write(&path, table).unwrap();
         let reference = prepare_reference(&path, 0.0, false).unwrap();
         std::fs::remove_file(&path).unwrap();
+        reference
+    }
+
+    #[test]
+    fn a_file_row_joins_every_reference_row_with_its_id() {
+        let reference = repeating_reference();
+        let path = std::env::temp_dir().join(format!("gsem-join-gwas-{}.txt", std::process::id()));
+        let gwas = "SNP\tA1\tA2\tBETA\tSE\tP\nrs3\tA\tC\t0.3\t0.1\t0.01\n\
+                    rs1\tA\tC\t0.1\t0.1\t0.2\nrs2\tC\tA\t-0.2\t0.1\t0.05\n";
+        std::fs::write(&path, gwas).unwrap();
+        let options = SumstatsOptions {
+            n: None,
+            keep_indel: false,
+            ols: false,
+            linprob: false,
+            se_logit: true,
+            betas_given: false,
+            info_filter: 0.6,
+            direct_filter: false,
+            trait_name: "T".to_owned(),
+        };
+        let job = SumstatsJob {
+            input: path.clone(),
+            label: "gwas".to_owned(),
+            options,
+        };
+        let out = sumstats_traits(&[job], &reference, "ref", &CancelToken::new());
+        std::fs::remove_file(&path).unwrap();
+        let rows = &out[0].as_ref().unwrap().rows;
+        // inner_join(ref, file, "SNP") in reference order: rs1 at rows 0 and 2 from the same
+        // file row, each with its own reference MAF; rs2's alleles are swapped (flip).
+        let at: Vec<usize> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(at, [0, 1, 2, 3]);
+        // se.logit: beta = b / d, se = s / d, d = sqrt(b^2 varSNP + pi^2 / 3), varSNP = 2 MAF (1 - MAF).
+        let den = |b: f64, maf: f64| {
+            (b * b * 2.0 * maf * (1.0 - maf) + std::f64::consts::PI.powi(2) / 3.0).sqrt()
+        };
+        let expected = [(0.1, 0.1), (0.2, 0.2), (0.1, 0.3), (0.3, 0.4)];
+        for (row, (b, maf)) in rows.iter().zip(expected) {
+            assert!((row.1 - b / den(b, maf)).abs() < 1e-15, "{row:?}");
+            assert!((row.2 - 0.1 / den(b, maf)).abs() < 1e-15, "{row:?}");
+        }
+    }
+
+    #[test]
+    fn repeated_reference_ids_join_as_successive_inner_joins() {
+        let reference = repeating_reference();
         let a = output(vec![
             (0, 1.0, 0.1),
             (1, 2.0, 0.2),
