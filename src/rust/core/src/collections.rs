@@ -137,8 +137,8 @@ impl Hasher for PassHasher {
 /// join on the value with plain array indexing instead of hashing.
 #[derive(Debug, Default, Clone)]
 pub struct StrIndex {
-    /// Hash of a value -> first row with that hash.
-    first: HashMap<u64, u32, BuildHasherDefault<PassHasher>>,
+    /// Hash of a value -> first and last row with that hash.
+    ends: HashMap<u64, (u32, u32), BuildHasherDefault<PassHasher>>,
     /// Next row with the same hash (distinct values can share a hash: compare the text).
     next_hash: Vec<u32>,
     /// Next row with exactly the same value.
@@ -186,9 +186,8 @@ impl StrIndex {
                 other = next_hash[o];
             }
         }
-        let first = ends.into_iter().map(|(h, (row, _))| (h, row)).collect();
         StrIndex {
-            first,
+            ends,
             next_hash,
             next_same,
             group,
@@ -197,7 +196,7 @@ impl StrIndex {
 
     /// The first row whose value is `key`.
     pub fn first_row(&self, column: &StrColumn, key: &str) -> Option<usize> {
-        let mut row = self.first.get(&hash_str(key)).copied().unwrap_or(END);
+        let mut row = self.ends.get(&hash_str(key)).map_or(END, |e| e.0);
         while row != END {
             let r = row as usize;
             if column.get(r) == key {
