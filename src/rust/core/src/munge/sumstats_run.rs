@@ -150,9 +150,10 @@ mod tests {
         }
     }
 
-    /// The reference panel of these tests: rs1 twice (rows 0 and 2).
-    fn repeating_reference() -> Reference {
-        let path = std::env::temp_dir().join(format!("gsem-join-{}.txt", std::process::id()));
+    /// The reference panel of these tests: rs1 twice (rows 0 and 2). `test` keeps the files
+    /// of tests running at the same time apart.
+    fn repeating_reference(test: &str) -> Reference {
+        let path = std::env::temp_dir().join(format!("gsem-{test}-{}.txt", std::process::id()));
         let table = "SNP\tCHR\tBP\tMAF\tA1\tA2\nrs1\t1\t1\t0.1\tA\tC\nrs2\t1\t2\t0.2\tA\tC\n\
                      rs1\t1\t3\t0.3\tA\tC\nrs3\t1\t4\t0.4\tA\tC\n";
         std::fs::write(&path, table).unwrap();
@@ -163,7 +164,7 @@ mod tests {
 
     #[test]
     fn a_file_row_joins_every_reference_row_with_its_id() {
-        let reference = repeating_reference();
+        let reference = repeating_reference("file-join");
         let path = std::env::temp_dir().join(format!("gsem-join-gwas-{}.txt", std::process::id()));
         let gwas = "SNP\tA1\tA2\tBETA\tSE\tP\nrs3\tA\tC\t0.3\t0.1\t0.01\n\
                     rs1\tA\tC\t0.1\t0.1\t0.2\nrs2\tC\tA\t-0.2\t0.1\t0.05\n";
@@ -204,7 +205,7 @@ mod tests {
 
     #[test]
     fn repeated_reference_ids_join_as_successive_inner_joins() {
-        let reference = repeating_reference();
+        let reference = repeating_reference("trait-join");
         let a = output(vec![
             (0, 1.0, 0.1),
             (1, 2.0, 0.2),
