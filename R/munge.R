@@ -77,7 +77,9 @@ munge <- function(files, hm3, trait.names = NULL, N = NULL, info.filter = .9, ma
     gsem_abort(paste0("Output file(s) ", paste(outputs[file.exists(outputs)], collapse = ", "),
                       " exist and `overwrite = FALSE`."), class = "io", call = call)
   }
-  threads <- min(length(files), resolve_cores(cores, call = call), na.rm = TRUE)
+  # NA (no `cores`, no option) lets the Rust side apply GENOMICSEMRS_NUM_THREADS or use all
+  # cores; it also caps the threads at the number of files.
+  threads <- resolve_cores(cores, call = call)
 
   log <- log_open(paste0(log_stem(trait.names, log.name), "_munge.log"))
   on.exit(log_close(log), add = TRUE)

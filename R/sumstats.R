@@ -84,7 +84,9 @@ sumstats <- function(files, ref, trait.names = NULL, se.logit, OLS = NULL, linpr
   for (arg in c("keep.indel", "parallel", "ambig", "direct.filter")) check_flag(get(arg), arg, call = call)
   betas_given <- is.character(betas) & !is.na(betas) & betas != "FALSE"
   suffix <- if (is.null(trait.names)) seq_len(k) else trait.names
-  threads <- min(k, resolve_cores(cores, call = call), na.rm = TRUE)
+  # NA (no `cores`, no option) lets the Rust side apply GENOMICSEMRS_NUM_THREADS or use all
+  # cores; it also caps the threads at the number of files.
+  threads <- resolve_cores(cores, call = call)
 
   stem <- gsub("/", "", paste(trait.names, collapse = "_"), fixed = TRUE)
   if (utils::object.size(stem) > 200) stem <- substr(stem, 1, 100)

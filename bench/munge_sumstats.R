@@ -5,7 +5,7 @@ args <- commandArgs(trailingOnly = TRUE)
 data_dir <- normalizePath(if (length(args) >= 1) args[[1]] else "../shared/reference/genomicsem/data")
 big_rows <- if (length(args) >= 2) as.numeric(args[[2]]) else 1e7
 suppressPackageStartupMessages(library(genomicsemrs))
-options(genomicsemrs.verbose = FALSE)
+options(genomicsemrs.verbose = FALSE, width = 200)
 
 load_original <- function() {
   if (requireNamespace("GenomicSEM", quietly = TRUE)) return(asNamespace("GenomicSEM"))
@@ -19,10 +19,15 @@ load_original <- function() {
   env
 }
 
-median_time <- function(expr, times = 3) {
+# Median wall time and median CPU time (user + system, all threads of this process) over
+# `times` runs. On a machine shared with other jobs the wall time depends on the load; the CPU
+# time much less.
+median_time <- function(expr, times = 5) {
   expr <- substitute(expr)
   frame <- parent.frame()
-  stats::median(replicate(times, system.time(eval(expr, frame))[["elapsed"]]))
+  runs <- replicate(times, system.time(eval(expr, frame)))
+  c(wall = stats::median(runs["elapsed", ]),
+    cpu = stats::median(runs["user.self", ] + runs["sys.self", ]))
 }
 
 truth <- readRDS(file.path(data_dir, "truth.rds"))
@@ -40,24 +45,33 @@ run_sumstats <- function(f) f(files, ref = file.path(data_dir, "reference.1000G.
                              OLS = c(FALSE, FALSE, TRUE, TRUE, TRUE), linprob = c(FALSE, TRUE, FALSE, FALSE, FALSE),
                              N = c(NA, 58333, NA, NA, NA), info.filter = 0.6, maf.filter = 0.01)
 
-ours <- c(munge = median_time(suppressWarnings(run_munge(genomicsemrs::munge))),
-          sumstats = median_time(suppressWarnings(run_sumstats(genomicsemrs::sumstats))))
+ours <- rbind(munge = median_time(suppressWarnings(run_munge(genomicsemrs::munge))),
+              sumstats = median_time(suppressWarnings(run_sumstats(genomicsemrs::sumstats))))
 original <- load_original()
 if (!is.null(original)) {
   sink(tempfile())
-  theirs <- c(munge = median_time(suppressWarnings(run_munge(original$munge)), 1),
-              sumstats = median_time(suppressWarnings(run_sumstats(original$sumstats)), 1))
+  theirs <- rbind(munge = median_time(suppressWarnings(run_munge(original$munge)), 1),
+                  sumstats = median_time(suppressWarnings(run_sumstats(original$sumstats)), 1))
   sink()
   source_of_theirs <- "measured in this run"
 } else {
   recorded <- utils::read.delim(file.path(data_dir, "..", "out", "timings.tsv"))
-  theirs <- c(munge = recorded$seconds[recorded$step == "munge"][1],
-              sumstats = recorded$seconds[recorded$step == "sumstats"][1])
+  theirs <- cbind(wall = c(munge = recorded$seconds[recorded$step == "munge"][1],
+                           sumstats = recorded$seconds[recorded$step == "sumstats"][1]),
+                  cpu = NA_real_)
   source_of_theirs <- "recorded (GenomicSEM not available here)"
 }
-cat(sprintf("Reference set, 5 files x ~60,000 rows, %d threads available\n", parallel::detectCores()))
-print(data.frame(step = names(ours), genomicsemrs_s = round(ours, 3), GenomicSEM_s = round(theirs, 3),
-                 speedup = round(theirs / ours, 1), GenomicSEM_timing = source_of_theirs), row.names = FALSE)
+load <- if (file.exists("/proc/loadavg")) {
+  paste(utils::head(strsplit(readLines("/proc/loadavg", warn = FALSE), " ")[[1]], 3), collapse = " ")
+} else "unknown"
+cat(sprintf("Reference set, 5 files x ~60,000 rows, %d threads available, load average %s\n",
+            parallel::detectCores(), load))
+print(data.frame(step = rownames(ours), genomicsemrs_s = round(ours[, "wall"], 3),
+                 GenomicSEM_s = round(theirs[, "wall"], 3),
+                 speedup = round(theirs[, "wall"] / ours[, "wall"], 1),
+                 genomicsemrs_cpu_s = round(ours[, "cpu"], 3), GenomicSEM_cpu_s = round(theirs[, "cpu"], 3),
+                 cpu_ratio = round(theirs[, "cpu"] / ours[, "cpu"], 1),
+                 GenomicSEM_timing = source_of_theirs), row.names = FALSE)
 
 # Throughput on a generated file: big_rows rows, of which one in ten is on the SNP list, so the
 # output (and the memory that may grow with it) is a tenth of the input.

@@ -25,7 +25,9 @@ fn rs_munge_files(
     requested_threads: Robj,
 ) -> Robj {
     reply((|| {
+        // One file per thread at most: more threads would only wait (and spin) for work.
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
+        let threads = threads.min(inputs.len()).max(1);
         let column_names = user_columns(&column_fields, &column_names)?;
         let jobs: Vec<MungeJob> = (0..inputs.len())
             .map(|i| MungeJob {

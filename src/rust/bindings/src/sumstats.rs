@@ -34,7 +34,9 @@ fn rs_sumstats_files(
     requested_threads: Robj,
 ) -> Robj {
     reply((|| {
+        // One file per thread at most: more threads would only wait (and spin) for work.
         let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
+        let threads = threads.min(inputs.len()).max(1);
         let (se_logit, ols, linprob, betas_given) = (
             flags(&se_logit),
             flags(&ols),

@@ -69,7 +69,7 @@ pub fn munge_file(
         Field::Snp,
         Field::N,
     ];
-    let keep = |snp: &str| hm3.contains(snp);
+    let keep = hm3.finder();
     let spec = ReadSpec {
         rules: Rules {
             user: &options.column_names,
@@ -199,7 +199,9 @@ fn merge_sorted(raw: &RawGwas, hm3: &Reference) -> Vec<Merged> {
     let mut keys: Vec<(u64, &str, usize, usize)> = (0..raw.len())
         .flat_map(|file| {
             let snp = raw.snp.get(file);
-            hm3.rows_of(snp)
+            let first = raw.reference_row[file];
+            std::iter::once(first)
+                .chain(hm3.same_after(first))
                 .map(move |reference| (prefix(snp), snp, reference, file))
         })
         .collect();
@@ -287,11 +289,8 @@ fn filter_and_emit(
                     a2: String::new(),
                 };
             }
-            let p = raw.p[r.file].unwrap_or(super::values::PValue {
-                value: f64::NAN,
-                ln: f64::NAN,
-            });
-            let z = sign(r.effect) * chisq1_upper_sqrt(p.value, p.ln);
+            let p = raw.p[r.file].unwrap_or(super::values::PValue::new(f64::NAN));
+            let z = sign(r.effect) * chisq1_upper_sqrt(p.value, || p.ln());
             MungedRow {
                 snp: Some(raw.snp.get(r.file).to_owned()),
                 n: raw.n.get(r.file).copied().unwrap_or(f64::NAN),

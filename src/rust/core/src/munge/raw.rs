@@ -27,6 +27,8 @@ pub struct RawGwas {
     pub maf: Vec<f64>,
     pub se: Vec<f64>,
     pub direction: Vec<Option<Box<str>>>,
+    /// What `keep_snp` returned for each row kept (sumstats: its first reference row).
+    pub reference_row: Vec<usize>,
     /// Data rows in the file, and rows with more fields than the header.
     pub rows_in_file: usize,
     pub overlong_rows: usize,
@@ -58,8 +60,9 @@ pub struct ReadSpec<'a> {
     pub double_half_neff: bool,
     /// Keep alleles other than A, C, G, T (sumstats' `keep.indel`).
     pub keep_other_alleles: bool,
-    /// Rows are skipped (but counted) unless this accepts their SNP id.
-    pub keep_snp: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Rows are skipped (but counted) unless this accepts their SNP id by returning a row
+    /// number of the caller's reference, kept with the row.
+    pub keep_snp: &'a dyn Fn(&str) -> Option<usize>,
 }
 
 /// Read the rows `spec.keep_snp` accepts. `observe`, when given, sees the SNP id and the
@@ -122,6 +125,7 @@ pub fn read_raw(
         maf: Vec::new(),
         se: Vec::new(),
         direction: Vec::new(),
+        reference_row: Vec::new(),
         rows_in_file: 0,
         overlong_rows: 0,
         malformed: Vec::new(),
@@ -154,9 +158,10 @@ pub fn read_raw(
                     .and_then(text_value),
             );
         }
-        if !(spec.keep_snp)(snp) {
+        let Some(reference_row) = (spec.keep_snp)(snp) else {
             continue;
-        }
+        };
+        raw.reference_row.push(reference_row);
         record.split_fields();
         raw.overlong_rows += usize::from(record.len() > width);
         layout.push_row(&record, &mut raw, &mut malformed);

@@ -62,7 +62,7 @@ pub fn sumstats_file(
     };
     let checks = [Field::P, Field::A1, Field::A2, Field::Effect, Field::Snp];
     let warn = [Field::P, Field::A1, Field::A2, Field::N];
-    let keep = |snp: &str| reference.contains(snp);
+    let keep = reference.finder();
     let spec = ReadSpec {
         rules: Rules {
             user: &[],
@@ -132,7 +132,7 @@ pub fn sumstats_file(
         "{present} rows present in the full {label} summary statistics file."
     ));
     let keep_row = |file: usize| {
-        repeated.binary_search(&hash_id(raw.snp.get(file))).is_err()
+        (repeated.is_empty() || repeated.binary_search(&hash_id(raw.snp.get(file))).is_err())
             && (!o.direct_filter || !has_direction || direction_ok(raw.direction[file].as_deref()))
     };
     let mut rows = join_reference(&raw, reference, keep_row);
@@ -216,16 +216,16 @@ fn direction_ok(direction: Option<&str>) -> bool {
 /// dplyr's `inner_join(ref, file, by = "SNP")`: reference order, every matching file row.
 /// Repeated ids were removed from the file before, so each id has at most one file row.
 fn join_reference(raw: &RawGwas, reference: &Reference, keep: impl Fn(usize) -> bool) -> Vec<Row> {
-    let mut by_snp: std::collections::HashMap<&str, usize, crate::collections::FxBuild> =
-        std::collections::HashMap::with_capacity_and_hasher(raw.len(), Default::default());
-    for file in (0..raw.len()).filter(|&f| keep(f)) {
-        by_snp.insert(raw.snp.get(file), file);
-    }
-    (0..reference.len())
-        .filter_map(|reference_row| {
-            by_snp
-                .get(reference.snp_id(reference_row))
-                .map(|&file| Row {
+    // The read already found each row's reference row: pair them and put the pairs in
+    // reference order. No hashing, memory in proportion to the rows kept, and a file sorted
+    // like the reference is one ascending run, which the stable sort only checks.
+    let mut rows: Vec<Row> = (0..raw.len())
+        .filter(|&file| keep(file))
+        .flat_map(|file| {
+            let first = raw.reference_row[file];
+            std::iter::once(first)
+                .chain(reference.same_after(first))
+                .map(move |reference_row| Row {
                     file,
                     reference: reference_row,
                     effect: raw.effect[file],
@@ -233,7 +233,9 @@ fn join_reference(raw: &RawGwas, reference: &Reference, keep: impl Fn(usize) -> 
                     var_snp: f64::NAN,
                 })
         })
-        .collect()
+        .collect();
+    rows.sort_by_key(|r| r.reference);
+    rows
 }
 
 /// varSNP from the file's MAF when it has one (folded, 0 and 1 dropped), else the reference's.

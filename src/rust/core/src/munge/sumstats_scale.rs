@@ -112,10 +112,7 @@ fn z_scores(rows: &[Row], raw: &RawGwas, log: &mut Log) -> Vec<f64> {
     let z = rows
         .iter()
         .map(|r| {
-            let p = raw.p[r.file].unwrap_or(super::values::PValue {
-                value: f64::NAN,
-                ln: f64::NAN,
-            });
+            let p = raw.p[r.file].unwrap_or(super::values::PValue::new(f64::NAN));
             let sign = if r.effect > 0.0 {
                 1.0
             } else if r.effect < 0.0 {
@@ -125,9 +122,9 @@ fn z_scores(rows: &[Row], raw: &RawGwas, log: &mut Log) -> Vec<f64> {
             };
             if p.value < TINY_P {
                 tiny += 1;
-                sign * z_from_log_p(p.ln - std::f64::consts::LN_2)
+                sign * z_from_log_p(p.ln() - std::f64::consts::LN_2)
             } else {
-                sign * chisq1_upper_sqrt(p.value, p.ln)
+                sign * chisq1_upper_sqrt(p.value, || p.ln())
             }
         })
         .collect();

@@ -5,33 +5,44 @@
 use crate::collections::StrColumn;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum TypedColumn {
+pub enum TypedColumn<'a> {
     /// `None` is NA.
     Integer(Vec<Option<i32>>),
     /// NaN is NA.
     Double(Vec<f64>),
-    Text(Vec<String>),
+    /// Borrowed from the column: R copies the text anyway.
+    Text(Vec<&'a str>),
 }
 
-/// The values of `column` at `rows`, typed.
-pub fn typed_column(column: &StrColumn, rows: &[usize]) -> TypedColumn {
+/// The values of `column` at `rows`, typed. Each attempt converts as it checks, so a column
+/// is read once per type tried (most reference columns settle on the first).
+pub fn typed_column<'a>(column: &'a StrColumn, rows: &[usize]) -> TypedColumn<'a> {
     let missing = |s: &str| s.is_empty() || s == "NA";
     let values = || rows.iter().map(|&r| column.get(r));
-    let is_int = |s: &str| {
+    let as_int = |s: &str| {
+        if missing(s) {
+            return Some(None);
+        }
         let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
-        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && s.parse::<i32>().is_ok()
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse::<i32>().ok().map(Some)
     };
-    if values().all(|s| missing(s) || is_int(s)) {
-        return TypedColumn::Integer(
-            values()
-                .map(|s| if missing(s) { None } else { s.parse().ok() })
-                .collect(),
-        );
+    if let Some(ints) = values().map(as_int).collect::<Option<Vec<_>>>() {
+        return TypedColumn::Integer(ints);
     }
-    if values().all(|s| missing(s) || s.parse::<f64>().is_ok()) {
-        return TypedColumn::Double(values().map(|s| s.parse().unwrap_or(f64::NAN)).collect());
+    let as_double = |s: &str| {
+        if missing(s) {
+            Some(f64::NAN)
+        } else {
+            s.parse::<f64>().ok()
+        }
+    };
+    if let Some(doubles) = values().map(as_double).collect::<Option<Vec<_>>>() {
+        return TypedColumn::Double(doubles);
     }
-    TypedColumn::Text(values().map(str::to_owned).collect())
+    TypedColumn::Text(values().collect())
 }
 
 #[cfg(test)]
@@ -63,7 +74,7 @@ mod tests {
         }
         assert_eq!(
             typed_column(&text, &rows),
-            TypedColumn::Text(vec!["3".into(), "rs1".into(), "rs2".into()])
+            TypedColumn::Text(vec!["3", "rs1", "rs2"])
         );
     }
 }

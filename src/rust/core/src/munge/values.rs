@@ -2,12 +2,32 @@
 //! except that a malformed number makes only that value missing (and is counted) instead of
 //! turning the whole column into text.
 
-/// A p value kept with its natural log, so that values below the double range (for example
-/// `1e-400`, which R reads as 0) keep their size.
+/// A p value that keeps its size below the double range (for example `1e-400`, which R reads
+/// as 0) through its natural log.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PValue {
     pub value: f64,
-    pub ln: f64,
+    /// The log taken from the text when the value underflowed to 0, else NaN: other logs are
+    /// computed on demand, since only the rare tiny p values need them.
+    underflow_ln: f64,
+}
+
+impl PValue {
+    pub fn new(value: f64) -> PValue {
+        PValue {
+            value,
+            underflow_ln: f64::NAN,
+        }
+    }
+
+    /// The natural log of the p value, exact also where the value underflowed.
+    pub fn ln(&self) -> f64 {
+        if self.underflow_ln.is_nan() {
+            self.value.ln()
+        } else {
+            self.underflow_ln
+        }
+    }
 }
 
 pub fn is_missing(field: &str) -> bool {
@@ -40,21 +60,15 @@ pub fn parse_p(field: &str) -> Result<Option<PValue>, Malformed> {
     let Some(value) = parse_number(field)? else {
         return Ok(None);
     };
-    if value >= f64::MIN_POSITIVE {
-        return Ok(Some(PValue {
-            value,
-            ln: value.ln(),
-        }));
-    }
     if value == 0.0 {
         if let Some(ln) = log_of_decimal(field) {
-            return Ok(Some(PValue { value, ln }));
+            return Ok(Some(PValue {
+                value,
+                underflow_ln: ln,
+            }));
         }
     }
-    Ok(Some(PValue {
-        value,
-        ln: value.ln(),
-    }))
+    Ok(Some(PValue::new(value)))
 }
 
 /// ln of a positive decimal number written as `<mantissa>e<exponent>`, without underflow.
@@ -84,8 +98,9 @@ mod tests {
         let p = parse_p("2.5e-400").unwrap().unwrap();
         assert_eq!(p.value, 0.0);
         let expected = 2.5f64.ln() - 400.0 * std::f64::consts::LN_10;
-        assert!((p.ln - expected).abs() < 1e-12 * expected.abs());
+        assert!((p.ln() - expected).abs() < 1e-12 * expected.abs());
         let zero = parse_p("0").unwrap().unwrap();
-        assert_eq!(zero.ln, f64::NEG_INFINITY);
+        assert_eq!(zero.ln(), f64::NEG_INFINITY);
+        assert_eq!(parse_p("0.25").unwrap().unwrap().ln(), 0.25f64.ln());
     }
 }

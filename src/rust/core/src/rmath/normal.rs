@@ -35,15 +35,16 @@ pub fn qnorm_lower(p: f64) -> f64 {
 }
 
 /// `sqrt(qchisq(p, 1, lower.tail = FALSE))`, i.e. `qnorm(p / 2, lower.tail = FALSE)`, the |Z|
-/// of a two-sided p value. `ln_p` is log(p), used when p itself underflows to 0.
-pub fn chisq1_upper_sqrt(p: f64, ln_p: f64) -> f64 {
+/// of a two-sided p value. `ln_p` gives log(p), asked for only when p is tiny (it may have
+/// underflowed to 0).
+pub fn chisq1_upper_sqrt(p: f64, ln_p: impl FnOnce() -> f64) -> f64 {
     if p.is_nan() || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
     if p >= TINY_P {
         return -qnorm_lower(p / 2.0);
     }
-    z_from_log_p(ln_p - std::f64::consts::LN_2)
+    z_from_log_p(ln_p() - std::f64::consts::LN_2)
 }
 
 /// Below this, AS 241's tail polynomial loses accuracy and Newton steps on log p are used.
