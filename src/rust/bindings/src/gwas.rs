@@ -85,6 +85,28 @@ fn snp_columns(snps: &List, k: usize) -> RResult<(Robj, Robj, Robj)> {
     Ok((beta, se, var))
 }
 
+/// What every batch call receives: threads, covstruc, the base SNP's and the batch's columns.
+struct BatchInput {
+    threads: usize,
+    cov: CovStruc,
+    base: (Robj, Robj, Robj),
+    snps: (Robj, Robj, Robj),
+}
+
+impl BatchInput {
+    fn parse(cov: &List, base: &List, snps: &List, requested_threads: &Robj) -> RResult<Self> {
+        let (threads, _) = threads::resolve(optional_int(requested_threads, "cores")?)?;
+        let cov = covstruc(cov)?;
+        let k = cov.k();
+        Ok(BatchInput {
+            threads,
+            base: snp_columns(base, k)?,
+            snps: snp_columns(snps, k)?,
+            cov,
+        })
+    }
+}
+
 /// Borrowed columns of [`snp_columns`]' R vectors.
 fn borrow_columns(robjs: &(Robj, Robj, Robj)) -> RResult<SnpColumns<'_>> {
     Ok(SnpColumns {
@@ -165,14 +187,10 @@ fn rs_user_gwas(
     requested_threads: Robj,
 ) -> Robj {
     reply((|| {
-        let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
-        let cov = covstruc(&cov)?;
-        let k = cov.k();
-        let base_robjs = snp_columns(&base, k)?;
-        let base = borrow_columns(&base_robjs)?;
-        let snp_robjs = snp_columns(&snps, k)?;
-        let cols = borrow_columns(&snp_robjs)?;
-        let gwas = UserGwas::new(&cov, model, options(&opts)?, &base).map_err(core_error)?;
+        let input = BatchInput::parse(&cov, &base, &snps, &requested_threads)?;
+        let (threads, cov) = (input.threads, &input.cov);
+        let (base, cols) = (borrow_columns(&input.base)?, borrow_columns(&input.snps)?);
+        let gwas = UserGwas::new(cov, model, options(&opts)?, &base).map_err(core_error)?;
         let n_rows = gwas.model.pt.rows.len();
         let keep: Vec<usize> = keep
             .iter()
@@ -209,14 +227,10 @@ fn rs_commonfactor_gwas(
     requested_threads: Robj,
 ) -> Robj {
     reply((|| {
-        let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
-        let cov = covstruc(&cov)?;
-        let k = cov.k();
-        let base_robjs = snp_columns(&base, k)?;
-        let base = borrow_columns(&base_robjs)?;
-        let snp_robjs = snp_columns(&snps, k)?;
-        let cols = borrow_columns(&snp_robjs)?;
-        let gwas = CommonGwas::new(&cov, options(&opts)?, &base).map_err(core_error)?;
+        let input = BatchInput::parse(&cov, &base, &snps, &requested_threads)?;
+        let (threads, cov) = (input.threads, &input.cov);
+        let (base, cols) = (borrow_columns(&input.base)?, borrow_columns(&input.snps)?);
+        let gwas = CommonGwas::new(cov, options(&opts)?, &base).map_err(core_error)?;
         let out = interrupt::run(threads, |cancel| gwas::run_common(&gwas, &cols, cancel))?
             .map_err(core_error)?;
         named_list(vec![

@@ -61,6 +61,14 @@ fn snp_data() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     (beta, se, var)
 }
 
+fn columns<'a>(beta: &'a [f64], se: &'a [f64], var: &'a [f64]) -> SnpColumns<'a> {
+    SnpColumns {
+        beta,
+        se,
+        var_snp: var,
+    }
+}
+
 fn options() -> GwasOptions {
     GwasOptions {
         estimator: Estimator::Dwls,
@@ -80,11 +88,7 @@ const MODEL: &str = "F1 =~ NA*T1 + T2 + T3 + T4 + T5\nF1 ~ SNP\nF1 ~~ 1*F1\nSNP 
 #[test]
 fn user_gwas_matches_genomicsem_on_40_snps() {
     let (beta, se, var) = snp_data();
-    let cols = SnpColumns {
-        beta: &beta,
-        se: &se,
-        var_snp: &var,
-    };
+    let cols = columns(&beta, &se, &var);
     let gwas = UserGwas::new(&covstruc(), MODEL, options(), &cols).unwrap();
     assert_eq!((gwas.df, gwas.npar), (14.0, 7.0));
     let n_rows = gwas.model.pt.rows.len();
@@ -119,11 +123,7 @@ fn user_gwas_matches_genomicsem_on_40_snps() {
 #[test]
 fn common_factor_gwas_matches_genomicsem_on_40_snps() {
     let (beta, se, var) = snp_data();
-    let cols = SnpColumns {
-        beta: &beta,
-        se: &se,
-        var_snp: &var,
-    };
+    let cols = columns(&beta, &se, &var);
     let gwas = CommonGwas::new(&covstruc(), options(), &cols).unwrap();
     let out = gwas::run_common(&gwas, &cols, &CancelToken::new()).unwrap();
     for (i, row) in table("cfg_default40.tsv").iter().enumerate() {
@@ -142,11 +142,7 @@ fn common_factor_gwas_matches_genomicsem_on_40_snps() {
 #[test]
 fn results_do_not_depend_on_how_snps_are_split() {
     let (beta, se, var) = snp_data();
-    let all = SnpColumns {
-        beta: &beta,
-        se: &se,
-        var_snp: &var,
-    };
+    let all = columns(&beta, &se, &var);
     let gwas = UserGwas::new(&covstruc(), MODEL, options(), &all).unwrap();
     let keep = vec![11usize];
     let whole = gwas::run_user(&gwas, &all, &keep, &CancelToken::new()).unwrap();
@@ -172,11 +168,7 @@ fn results_do_not_depend_on_how_snps_are_split() {
 #[test]
 fn a_cancelled_run_stops() {
     let (beta, se, var) = snp_data();
-    let cols = SnpColumns {
-        beta: &beta,
-        se: &se,
-        var_snp: &var,
-    };
+    let cols = columns(&beta, &se, &var);
     let gwas = UserGwas::new(&covstruc(), MODEL, options(), &cols).unwrap();
     let cancel = CancelToken::new();
     cancel.cancel();
@@ -193,11 +185,7 @@ fn block_shortcuts_equal_the_dense_formulas() {
     use gsem_core::sem::sandwich::Weight;
     let cov = covstruc();
     let (beta, se, var) = snp_data();
-    let cols = SnpColumns {
-        beta: &beta,
-        se: &se,
-        var_snp: &var,
-    };
+    let cols = columns(&beta, &se, &var);
     let m = SnpMatrices::new(
         &cov,
         cov.s.clone(),
@@ -268,11 +256,7 @@ fn smoothing_path_runs_when_v_ld_is_not_positive_definite() {
     cov.v[(a, b)] = 2.0 * (cov.v[(a, a)] * cov.v[(b, b)]).sqrt();
     cov.v[(b, a)] = cov.v[(a, b)];
     let (beta, se, var) = snp_data();
-    let cols = SnpColumns {
-        beta: &beta,
-        se: &se,
-        var_snp: &var,
-    };
+    let cols = columns(&beta, &se, &var);
     let mut opts = options();
     opts.fix_measurement = false;
     opts.smooth_check = true;

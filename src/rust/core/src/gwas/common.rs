@@ -7,7 +7,7 @@ use super::inputs::SnpColumns;
 use super::q_stats::{heterogeneity_q, ChisqBlocks};
 use super::sandwich_work::SandwichWork;
 use super::setup::CommonGwas;
-use super::snp_matrices::FullSnp;
+use super::snp_matrices::{FullSnp, SnpWork};
 use crate::sem::sandwich::Weight;
 use crate::sem::standardized::row_values_into;
 use crate::sem::{Estimator, Model, SemError};
@@ -16,9 +16,7 @@ use nalgebra::DMatrix;
 
 #[derive(Debug, Clone)]
 pub struct CommonWork {
-    full: FullSnp,
-    v_diag: Vec<f64>,
-    w: Vec<f64>,
+    snp: SnpWork,
     q_start: Vec<f64>,
     start: Vec<f64>,
     values: Vec<f64>,
@@ -34,9 +32,7 @@ impl CommonWork {
         let k = gwas.k;
         let pstar = gwas.model.moments().len();
         CommonWork {
-            full: FullSnp::new(k),
-            v_diag: Vec::new(),
-            w: vec![0.0; pstar],
+            snp: SnpWork::new(k, &gwas.model),
             q_start: vec![0.0; 2 * k],
             start: gwas.start.clone(),
             values: vec![f64::NAN; gwas.model.pt.rows.len()],
@@ -135,25 +131,24 @@ impl CommonGwas {
         work: &mut CommonWork,
     ) -> Result<CommonSnp, SemError> {
         let k = self.k;
-        self.matrices
-            .fill(cols, snp, self.options.smooth_check, &mut work.full)?;
-        let full = &work.full;
-        work.v_diag.clear();
-        work.v_diag
-            .extend((0..full.v_full.nrows()).map(|a| full.v_full[(a, a)]));
-        if self.options.estimator == Estimator::Dwls {
-            self.model.fill_dwls_weights(&work.v_diag, &mut work.w)?;
-        }
+        work.snp.fill(
+            &self.matrices,
+            &self.model,
+            cols,
+            snp,
+            self.options.smooth_check,
+        )?;
+        let full = &work.snp.full;
         self.snp_start(&full.s_full, &full.d, &mut work.start);
         self.model
-            .refit(full.s_full.as_slice(), &work.w, &work.start)?;
+            .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
         row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
         let blocks = self.blocks.as_ref();
         sandwich_cov(
             &mut self.model,
-            &work.w,
-            &work.full,
+            &work.snp.w,
+            &work.snp.full,
             blocks,
             toler,
             &mut work.main,
@@ -166,7 +161,7 @@ impl CommonGwas {
             est: work.values[self.snp_row],
             se_c,
             q: f64::NAN,
-            z_smooth: work.full.z_smooth,
+            z_smooth: work.snp.full.z_smooth,
         };
         // Q model: fixed rows take this SNP's estimates; the direct effects start at the
         // residual SNP-trait covariances and the residual variances at their estimates.
@@ -177,15 +172,15 @@ impl CommonGwas {
         let snp_lav = implied.nrows() - 1;
         // GenomicSEM starts the direct effects at the residual covariances; the effects that
         // reproduce them exactly (residual / SNP variance) are closer to the optimum.
-        let var_snp = work.full.s_full[(0, 0)];
+        let var_snp = work.snp.full.s_full[(0, 0)];
         for t in 0..k {
             work.q_start[t] = (self.model.sample[(snp_lav, t)] - implied[(snp_lav, t)]) / var_snp;
             work.q_start[k + t] = work.values[2 * k + 1 + t];
         }
-        let full = &work.full;
+        let full = &work.snp.full;
         if self
             .q_model
-            .refit(full.s_full.as_slice(), &work.w, &work.q_start)
+            .refit(full.s_full.as_slice(), &work.snp.w, &work.q_start)
             .is_err()
         {
             return Ok(result);
@@ -193,7 +188,7 @@ impl CommonGwas {
         row_values_into(&self.q_model, &mut work.q_values);
         if sandwich_cov(
             &mut self.q_model,
-            &work.w,
+            &work.snp.w,
             full,
             blocks,
             toler,

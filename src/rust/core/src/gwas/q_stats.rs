@@ -9,7 +9,7 @@
 use nalgebra::{DMatrix, SymmetricEigen};
 
 use super::setup::QSnpTarget;
-use crate::sem::fit::quadratic_form_eigen;
+use crate::sem::fit::{quadratic_form_eigen, quadratic_form_of};
 use crate::sem::SemError;
 
 /// P diag(1/lambda) P' of a symmetric matrix.
@@ -112,16 +112,5 @@ pub fn heterogeneity_q(eta: &[f64], v: &DMatrix<f64>, toler: f64) -> Result<f64,
             ),
         });
     }
-    let mut q = 0.0;
-    for (k, &lambda) in eig.eigenvalues.iter().enumerate() {
-        let proj: f64 = eig
-            .eigenvectors
-            .column(k)
-            .iter()
-            .zip(eta)
-            .map(|(a, b)| a * b)
-            .sum();
-        q += proj * proj / lambda;
-    }
-    Ok(q)
+    Ok(quadratic_form_of(&eig, eta))
 }

@@ -12,7 +12,7 @@ use nalgebra::DMatrix;
 use super::inputs::{CovStruc, GcMode, SnpColumns};
 use super::q_stats::{eigen_inverse, ChisqBlocks};
 use crate::sem::nearpd::{min_eigenvalue, nearpd};
-use crate::sem::SemError;
+use crate::sem::{Estimator, Model, SemError};
 
 /// The SNP-independent pieces, computed once per run.
 #[derive(Debug, Clone)]
@@ -58,6 +58,44 @@ impl FullSnp {
             z_smooth: 0.0,
             d: vec![0.0; k],
         }
+    }
+}
+
+/// One SNP's matrices and the model's DWLS weights 1/diag(V_Full), per thread.
+#[derive(Debug, Clone)]
+pub struct SnpWork {
+    pub full: FullSnp,
+    v_diag: Vec<f64>,
+    /// Weights in the model's moment order (unused under ML).
+    pub w: Vec<f64>,
+}
+
+impl SnpWork {
+    pub fn new(k: usize, model: &Model) -> SnpWork {
+        SnpWork {
+            full: FullSnp::new(k),
+            v_diag: Vec::new(),
+            w: vec![0.0; model.moments().len()],
+        }
+    }
+
+    /// [`SnpMatrices::fill`], then (DWLS) the weights.
+    pub fn fill(
+        &mut self,
+        matrices: &SnpMatrices,
+        model: &Model,
+        cols: &SnpColumns<'_>,
+        snp: usize,
+        smooth_check: bool,
+    ) -> Result<(), SemError> {
+        matrices.fill(cols, snp, smooth_check, &mut self.full)?;
+        let v = &self.full.v_full;
+        self.v_diag.clear();
+        self.v_diag.extend((0..v.nrows()).map(|a| v[(a, a)]));
+        if model.estimator() == Estimator::Dwls {
+            model.fill_dwls_weights(&self.v_diag, &mut self.w)?;
+        }
+        Ok(())
     }
 }
 

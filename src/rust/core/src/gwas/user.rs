@@ -8,7 +8,7 @@ use super::inputs::SnpColumns;
 use super::q_stats::{q_dense, q_snp, residual_vech, ChisqBlocks};
 use super::sandwich_work::SandwichWork;
 use super::setup::UserGwas;
-use super::snp_matrices::FullSnp;
+use super::snp_matrices::SnpWork;
 use crate::sem::partable::ParOp;
 use crate::sem::sandwich::{defined_variance, Weight};
 use crate::sem::standardized::{defined_parameters, row_values_into};
@@ -17,9 +17,7 @@ use crate::sem::{Estimator, Model, SemError};
 /// Per-thread buffers.
 #[derive(Debug, Clone)]
 pub struct UserWork {
-    full: FullSnp,
-    v_diag: Vec<f64>,
-    w: Vec<f64>,
+    snp: SnpWork,
     eta: Vec<f64>,
     values: Vec<f64>,
     se: Vec<f64>,
@@ -33,9 +31,7 @@ impl UserWork {
         let n_rows = gwas.model.pt.rows.len();
         let pstar = gwas.model.moments().len();
         UserWork {
-            full: FullSnp::new(k),
-            v_diag: Vec::new(),
-            w: vec![0.0; pstar],
+            snp: SnpWork::new(k, &gwas.model),
             eta: Vec::new(),
             values: vec![f64::NAN; n_rows],
             se: vec![f64::NAN; n_rows],
@@ -65,22 +61,21 @@ impl UserGwas {
         work: &mut UserWork,
         out: UserSnpOut<'_>,
     ) -> Result<(), SemError> {
-        self.matrices
-            .fill(cols, snp, self.options.smooth_check, &mut work.full)?;
-        *out.z_smooth = work.full.z_smooth;
-        let full = &work.full;
-        work.v_diag.clear();
-        work.v_diag
-            .extend((0..full.v_full.nrows()).map(|a| full.v_full[(a, a)]));
-        if self.options.estimator == Estimator::Dwls {
-            self.model.fill_dwls_weights(&work.v_diag, &mut work.w)?;
-        }
+        work.snp.fill(
+            &self.matrices,
+            &self.model,
+            cols,
+            snp,
+            self.options.smooth_check,
+        )?;
+        *out.z_smooth = work.snp.full.z_smooth;
+        let full = &work.snp.full;
         self.model
-            .refit(full.s_full.as_slice(), &work.w, &self.start)?;
+            .refit(full.s_full.as_slice(), &work.snp.w, &self.start)?;
         row_values_into(&self.model, &mut work.values);
-        let blocks = self.chisq.as_ref().filter(|_| !work.full.v_smoothed);
+        let blocks = self.chisq.as_ref().filter(|_| !work.snp.full.v_smoothed);
         sandwich_se(&mut self.model, work, blocks, self.options.toler)?;
-        let full = &work.full;
+        let full = &work.snp.full;
         to_user_order_into(&self.model, &mut work.implied);
         residual_vech(&full.s_full, &work.implied, &mut work.eta);
         *out.chisq = match (&self.chisq, full.v_smoothed) {
@@ -129,16 +124,16 @@ fn sandwich_se(
         Estimator::Ml => Some(model.ml_weight()?),
     };
     let weight = match &ml_weight {
-        None => Weight::Diagonal(&work.w),
+        None => Weight::Diagonal(&work.snp.w),
         Some(full) => Weight::Full(full),
     };
     model.delta();
     let delta = &model.fitter.ws.delta;
-    let blocks = blocks.map(|b| (b, work.full.d.as_slice()));
+    let blocks = blocks.map(|b| (b, work.snp.full.d.as_slice()));
     work.sandwich.compute(
         delta,
         weight,
-        &work.full.v_full,
+        &work.snp.full.v_full,
         blocks,
         model.moments(),
         toler,

@@ -1,7 +1,7 @@
 //! Fit statistics as GenomicSEM reports them: the model chi-square Q = eta' V^-1 eta from
 //! the eigen decomposition of V, the closed-form CFI of usermodel, and lavaan's SRMR.
 
-use nalgebra::{DMatrix, SymmetricEigen};
+use nalgebra::{DMatrix, Dyn, SymmetricEigen};
 
 /// vech (column-major lower triangle) of a square matrix.
 pub fn vech(m: &DMatrix<f64>) -> Vec<f64> {
@@ -17,7 +17,11 @@ pub fn vech(m: &DMatrix<f64>) -> Vec<f64> {
 
 /// eta' V^-1 eta with V^-1 = P diag(1/lambda) P' from V's eigen decomposition.
 pub fn quadratic_form_eigen(eta: &[f64], v: &DMatrix<f64>) -> f64 {
-    let eig = SymmetricEigen::new(v.clone());
+    quadratic_form_of(&SymmetricEigen::new(v.clone()), eta)
+}
+
+/// eta' P diag(1/lambda) P' eta for a given eigen decomposition (P, lambda).
+pub fn quadratic_form_of(eig: &SymmetricEigen<f64, Dyn>, eta: &[f64]) -> f64 {
     let mut q = 0.0;
     for (k, &lambda) in eig.eigenvalues.iter().enumerate() {
         let proj: f64 = eig
