@@ -181,3 +181,20 @@ test_that("defined parameters over fixed measurement parameters and constraints 
   expect_identical(sum(out[[1]]$op == ">"), 1L)
   expect_true(is.na(out[[1]]$est[out[[1]]$op == ">"]))
 })
+
+test_that("TWAS mode is the SNP analysis with the gene's heritability as its variance", {
+  snps <- example_snps[1:20, ]
+  genes <- data.frame(Gene = paste0("G", 1:20), Panel = "panel", HSQ = 2 * snps$MAF * (1 - snps$MAF),
+                      snps[, grep("^(beta|se)\\.", names(snps))], stringsAsFactors = FALSE)
+  gene_model <- gsub("SNP", "Gene", model_gwas, fixed = TRUE)
+  as_snp <- userGWAS(covstruc, snps, model = model_gwas, sub = "F1~SNP", Q_SNP = TRUE, cores = 1)[[1]]
+  as_gene <- userGWAS(covstruc, genes, model = gene_model, sub = "F1~Gene", Q_SNP = TRUE,
+                      TWAS = TRUE, cores = 1)[[1]]
+  expect_identical(names(as_gene)[1:6], c("Gene", "Panel", "HSQ", "lhs", "op", "rhs"))
+  expect_identical(unique(as_gene$rhs), "Gene")
+  for (col in c("est", "SE", "chisq", "Q_SNP")) expect_identical(as_gene[[col]], as_snp[[col]])
+  cf_gene <- commonfactorGWAS(covstruc, genes, TWAS = TRUE, cores = 1)
+  cf_snp <- commonfactorGWAS(covstruc, snps, cores = 1)
+  expect_identical(names(cf_gene)[1:3], c("Gene", "Panel", "HSQ"))
+  expect_identical(cf_gene[c("est", "se_c", "Q")], cf_snp[c("est", "se_c", "Q")])
+})
