@@ -52,8 +52,8 @@ commonfactorGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", 
   cov <- gwas_covstruc(covstruc, call)
   snps <- gwas_snps(SNPs, length(cov$names), TWAS, call)
   threads <- gwas_threads(parallel, cores, call)
-  opts <- gwas_options(estimation, GC, SNPSE, toler, smooth_check, FALSE, FALSE, FALSE, call)
-  opts$TWAS <- TWAS
+  opts <- gwas_options(estimation, GC, SNPSE, toler, smooth_check, FALSE, FALSE, FALSE, TWAS,
+                       call)
   base <- gwas_snp_list(snps, snps$base)
   results <- gwas_batches(nrow(snps$data), batch_size, threads, function(rows, threads) {
     rs_value(rs_commonfactor_gwas(cov, base, gwas_snp_list(snps, rows), opts, threads),

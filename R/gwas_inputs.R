@@ -77,7 +77,7 @@ gwas_snps <- function(SNPs, k, TWAS, call) {
 }
 
 gwas_options <- function(estimation, GC, SNPSE, toler, smooth_check, std.lv, fix_measurement,
-                         Q_SNP, call) {
+                         Q_SNP, TWAS, call) {
   if (!is.character(estimation) || length(estimation) != 1L || !estimation %in% c("DWLS", "ML")) {
     gsem_abort("`estimation` must be \"DWLS\" or \"ML\".", call = call)
   }
@@ -93,7 +93,7 @@ gwas_options <- function(estimation, GC, SNPSE, toler, smooth_check, std.lv, fix
   check_number_in(tol, "toler", 0, Inf, call = call)
   list(estimation = estimation, GC = GC, var_snp_se2 = as.double(snp_se)^2,
        toler = as.double(tol), smooth_check = smooth_check, std_lv = std.lv,
-       fix_measurement = fix_measurement, Q_SNP = Q_SNP)
+       fix_measurement = fix_measurement, Q_SNP = Q_SNP, TWAS = TWAS)
 }
 
 gwas_check_mpi <- function(MPI, call) {

@@ -143,8 +143,7 @@ userGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", model = 
                          threads, covstruc, call))
   }
   opts <- gwas_options(estimation, GC, SNPSE, toler, smooth_check, std.lv, fix_measurement,
-                       Q_SNP, call)
-  opts$TWAS <- TWAS
+                       Q_SNP, TWAS, call)
   base <- gwas_snp_list(snps, snps$base)
   prepared <- rs_value(rs_user_gwas_table(cov, base, model, opts), call = call)
   table <- as.data.frame(prepared$table, stringsAsFactors = FALSE)

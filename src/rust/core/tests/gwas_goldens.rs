@@ -197,7 +197,7 @@ fn block_shortcuts_equal_the_dense_formulas() {
     let mut gwas = UserGwas::new(&cov, MODEL, options(), &cols).unwrap();
     let mut full = FullSnp::new(5);
     for snp in [0, 7, 33] {
-        m.fill(&cols, snp, false, &mut full).unwrap();
+        m.fill(&cols, snp, &mut full).unwrap();
         assert!(!full.v_smoothed && !full.s_smoothed);
         let diag: Vec<f64> = (0..21).map(|a| full.v_full[(a, a)]).collect();
         let mut w = vec![0.0; 21];

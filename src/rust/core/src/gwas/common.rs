@@ -131,13 +131,7 @@ impl CommonGwas {
         work: &mut CommonWork,
     ) -> Result<CommonSnp, SemError> {
         let k = self.k;
-        work.snp.fill(
-            &self.matrices,
-            &self.model,
-            cols,
-            snp,
-            self.options.smooth_check,
-        )?;
+        work.snp.fill(&self.matrices, &self.model, cols, snp)?;
         let full = &work.snp.full;
         self.snp_start(&full.s_full, &full.d, &mut work.start);
         self.model

@@ -35,7 +35,7 @@ pub fn run_user(
         .map(|(from, to)| {
             cancel.check()?;
             let mut gwas = gwas.clone();
-            let mut work = UserWork::new(&gwas);
+            let mut work = UserWork::new(&gwas, keep);
             let mut out = UserColumns::new(to - from, keep.to_vec());
             let m = keep.len();
             for (i, snp) in (from..to).enumerate() {

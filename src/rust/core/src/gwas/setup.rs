@@ -96,7 +96,7 @@ fn base_fit(
     base: &SnpColumns<'_>,
 ) -> Result<Vec<f64>, SemError> {
     let mut full = FullSnp::new(matrices.k());
-    matrices.fill(base, 0, false, &mut full)?;
+    matrices.fill(base, 0, &mut full)?;
     let w = weights(model, &full.v_full)?;
     model
         .fit(full.s_full.as_slice(), &w)
@@ -264,7 +264,8 @@ impl UserGwas {
         } else {
             Model::new(model, &names, options.estimator, options.std_lv)?
         };
-        let matrices = SnpMatrices::new(cov, s_ld, v_ld, options.gc, options.var_snp_se2);
+        let matrices = SnpMatrices::new(cov, s_ld, v_ld, options.gc, options.var_snp_se2)
+            .with_smooth_check(options.smooth_check);
         let start = base_fit(&mut model_fit, &matrices, base)?;
         model_fit.fitter.step_tolerance = GWAS_STEP;
         model_fit.fitter.slow_ratio = GWAS_SLOW_RATIO;
@@ -335,7 +336,8 @@ impl CommonGwas {
             cov.v.clone(),
             options.gc,
             options.var_snp_se2,
-        );
+        )
+        .with_smooth_check(options.smooth_check);
         let start = base_fit(&mut model, &matrices, base)?;
         model.fitter.step_tolerance = GWAS_STEP;
         model.fitter.slow_ratio = GWAS_SLOW_RATIO;

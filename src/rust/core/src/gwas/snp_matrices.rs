@@ -27,6 +27,8 @@ pub struct SnpMatrices {
     var_snp_se2: f64,
     fixed_blocks_pd: bool,
     s_ld_inverse: Option<DMatrix<f64>>,
+    /// Compute `z_smooth` (GenomicSEM's `smooth_check`).
+    smooth_check: bool,
 }
 
 /// One SNP's matrices (buffers reused from SNP to SNP).
@@ -86,9 +88,8 @@ impl SnpWork {
         model: &Model,
         cols: &SnpColumns<'_>,
         snp: usize,
-        smooth_check: bool,
     ) -> Result<(), SemError> {
-        matrices.fill(cols, snp, smooth_check, &mut self.full)?;
+        matrices.fill(cols, snp, &mut self.full)?;
         let v = &self.full.v_full;
         self.v_diag.clear();
         self.v_diag.extend((0..v.nrows()).map(|a| v[(a, a)]));
@@ -139,7 +140,14 @@ impl SnpMatrices {
             var_snp_se2,
             fixed_blocks_pd,
             s_ld_inverse,
+            smooth_check: false,
         }
+    }
+
+    /// Also report `z_smooth` for every SNP.
+    pub fn with_smooth_check(mut self, on: bool) -> SnpMatrices {
+        self.smooth_check = on;
+        self
     }
 
     pub fn k(&self) -> usize {
@@ -175,12 +183,11 @@ impl SnpMatrices {
         self.g[x]
     }
 
-    /// Fills `out` for SNP `snp`; `smooth_check` asks for `z_smooth`.
+    /// Fills `out` for SNP `snp` (with `z_smooth` when asked for at construction).
     pub fn fill(
         &self,
         cols: &SnpColumns<'_>,
         snp: usize,
-        smooth_check: bool,
         out: &mut FullSnp,
     ) -> Result<(), SemError> {
         let k = self.k;
@@ -214,7 +221,7 @@ impl SnpMatrices {
             out.s_smoothed = true;
         }
         out.z_smooth = 0.0;
-        if smooth_check && (out.v_smoothed || out.s_smoothed) {
+        if self.smooth_check && (out.v_smoothed || out.s_smoothed) {
             for x in 0..k {
                 let z_pre = cols.beta(snp, x) / (cols.se(snp, x) * self.g[x]);
                 let z_post = out.s_full[(x + 1, 0)] / out.v_full[(x + 1, x + 1)].sqrt();

@@ -23,10 +23,15 @@ pub struct UserWork {
     se: Vec<f64>,
     implied: DMatrix<f64>,
     sandwich: SandwichWork,
+    /// The table has `:=` or constraint rows (their values need more than the sandwich).
+    has_derived: bool,
+    /// (Q_SNP target, position among the kept rows) for every kept `factor ~ SNP` row.
+    q_slots: Vec<(usize, usize)>,
 }
 
 impl UserWork {
-    pub fn new(gwas: &UserGwas) -> UserWork {
+    /// Buffers for fitting `gwas` and keeping the table rows `keep`.
+    pub fn new(gwas: &UserGwas, keep: &[usize]) -> UserWork {
         let k = gwas.matrices.k();
         let n_rows = gwas.model.pt.rows.len();
         let pstar = gwas.model.moments().len();
@@ -37,6 +42,18 @@ impl UserWork {
             se: vec![f64::NAN; n_rows],
             implied: DMatrix::zeros(k + 1, k + 1),
             sandwich: SandwichWork::new(pstar, gwas.model.pt.n_free()),
+            has_derived: gwas.model.pt.rows.iter().any(|r| !r.op.is_parameter()),
+            q_slots: gwas
+                .q_snp
+                .iter()
+                .enumerate()
+                .flat_map(|(t, target)| {
+                    target
+                        .rows
+                        .iter()
+                        .filter_map(move |row| keep.iter().position(|r| r == row).map(|j| (t, j)))
+                })
+                .collect(),
         }
     }
 }
@@ -61,13 +78,7 @@ impl UserGwas {
         work: &mut UserWork,
         out: UserSnpOut<'_>,
     ) -> Result<(), SemError> {
-        work.snp.fill(
-            &self.matrices,
-            &self.model,
-            cols,
-            snp,
-            self.options.smooth_check,
-        )?;
+        work.snp.fill(&self.matrices, &self.model, cols, snp)?;
         *out.z_smooth = work.snp.full.z_smooth;
         let full = &work.snp.full;
         self.model
@@ -87,14 +98,10 @@ impl UserGwas {
             out.se[j] = work.se[row];
         }
         if self.options.q_snp {
-            for target in &self.q_snp {
-                let (q, df) = q_snp(target, &work.eta, &full.d);
-                for &row in &target.rows {
-                    if let Some(j) = keep.iter().position(|&r| r == row) {
-                        out.q_snp[j] = q;
-                        out.q_snp_df[j] = df;
-                    }
-                }
+            for &(target, j) in &work.q_slots {
+                let (q, df) = q_snp(&self.q_snp[target], &work.eta, &full.d);
+                out.q_snp[j] = q;
+                out.q_snp_df[j] = df;
             }
         }
         Ok(())
@@ -139,15 +146,13 @@ fn sandwich_se(
         toler,
     )?;
     let cov = &work.sandwich.cov;
-    let mut has_derived = false;
     for (r, row) in model.pt.rows.iter().enumerate() {
         work.se[r] = match row.free.checked_sub(1) {
             Some(k) => cov[(k, k)].sqrt(),
             None => f64::NAN,
         };
-        has_derived |= !row.op.is_parameter();
     }
-    if !has_derived {
+    if !work.has_derived {
         return Ok(());
     }
     for (r, value, grad) in defined_parameters(model, &work.values)? {
