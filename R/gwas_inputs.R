@@ -88,9 +88,9 @@ gwas_options <- function(estimation, GC, SNPSE, toler, smooth_check, std.lv, fix
     check_flag(get(arg), arg, call = call)
   }
   snp_se <- if (isFALSE(SNPSE) || identical(SNPSE, 0) || identical(SNPSE, 0L)) 0.0005 else SNPSE
-  check_number_in(snp_se, "SNPSE", 0, Inf, call = call)
+  check_number(snp_se, "SNPSE", lower = 0, call = call)
   tol <- if (isFALSE(toler)) .Machine$double.eps else toler
-  check_number_in(tol, "toler", 0, Inf, call = call)
+  check_number(tol, "toler", lower = 0, call = call)
   list(estimation = estimation, GC = GC, var_snp_se2 = as.double(snp_se)^2,
        toler = as.double(tol), smooth_check = smooth_check, std_lv = std.lv,
        fix_measurement = fix_measurement, Q_SNP = Q_SNP, TWAS = TWAS)
@@ -119,7 +119,7 @@ gwas_snp_list <- function(snps, rows) {
 # per-call thread pool, or as futures when a non-sequential future plan is set. Progress is
 # reported per batch through progressr. Returns the batch results in order.
 gwas_batches <- function(n, batch_size, threads, run_batch, call) {
-  check_number_in(batch_size, "batch_size", 1, Inf, call = call)
+  check_number(batch_size, "batch_size", lower = 1, whole = TRUE, call = call)
   starts <- seq(1L, n, by = as.integer(batch_size))
   batches <- lapply(starts, function(s) s:min(n, s + as.integer(batch_size) - 1L))
   progress <- progress_function(length(batches))

@@ -61,9 +61,10 @@ munge <- function(files, hm3, trait.names = NULL, N = NULL, info.filter = .9, ma
   check_files_exist(hm3, "hm3", call = call)
   check_same_length(trait.names, "trait.names", length(files), "files", call = call)
   check_same_length(N, "N", length(files), "files", call = call)
-  check_number_in(N, "N", 0, Inf, allow_na = TRUE, call = call)
-  check_number_in(info.filter, "info.filter", call = call)
-  check_number_in(maf.filter, "maf.filter", call = call)
+  check_number(N, "N", len = length(files), above = 0, allow_na = TRUE,
+               hint = "Give a positive sample size per file, or NA to use the file's N column.", call = call)
+  check_number(info.filter, "info.filter", 0, 1, call = call)
+  check_number(maf.filter, "maf.filter", 0, 0.5, call = call)
   keys <- c("SNP", "A1", "A2", "effect", "INFO", "P", "N", "MAF", "Z")
   if (length(column.names) && (is.null(names(column.names)) || !all(names(column.names) %in% keys))) {
     gsem_abort(paste0("Names in `column.names` must be among ", paste(keys, collapse = ", "), "."),
@@ -120,4 +121,3 @@ munge <- function(files, hm3, trait.names = NULL, N = NULL, info.filter = .9, ma
   invisible(NULL)
 }
 
-`%||%` <- function(x, y) if (is.null(x)) y else x

@@ -11,7 +11,7 @@ fit_null_engine <- function(expr, cells, grm, donor, covariates, donor_covariate
   tau_mode <- check_tau(tau, call)
   threads <- resolve_cores(cores, call = call)
   use_future <- resolve_future(future, call)
-  check_number_in(batch_size, "batch_size", 1, Inf, call = call)
+  check_number(batch_size, "batch_size", lower = 1, whole = TRUE, call = call)
   batch_size <- as.integer(batch_size)
   source <- expression_source(expr, call = call)
   if (!is.data.frame(cells)) gsem_abort("`cells` must be a data frame with one row per cell.", call = call)

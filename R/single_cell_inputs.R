@@ -65,7 +65,6 @@ expression_source <- function(expr, call = caller_call()) {
        in_place = in_place, values = if (in_place) expr, any_na = any_na)
 }
 
-`%||%` <- function(x, y) if (is.null(x)) y else x
 
 # Group genes by their set of missing cells: list(missing = integer cell indices, genes =
 # integer gene indices). The complete group (if any) comes first.

@@ -78,9 +78,10 @@ sumstats <- function(files, ref, trait.names = NULL, se.logit, OLS = NULL, linpr
       gsem_abort(paste0("`", arg, "` must be TRUE or FALSE for each file."), call = call)
     }
   }
-  check_number_in(info.filter, "info.filter", call = call)
-  check_number_in(maf.filter, "maf.filter", call = call)
-  check_number_in(N, "N", 0, Inf, allow_na = TRUE, call = call)
+  check_number(info.filter, "info.filter", 0, 1, call = call)
+  check_number(maf.filter, "maf.filter", 0, 0.5, call = call)
+  check_number(N, "N", len = length(files), above = 0, allow_na = TRUE,
+               hint = "Give a positive sample size per file, or NA to use the file's N column.", call = call)
   for (arg in c("keep.indel", "parallel", "ambig", "direct.filter")) check_flag(get(arg), arg, call = call)
   betas_given <- is.character(betas) & !is.na(betas) & betas != "FALSE"
   suffix <- if (is.null(trait.names)) seq_len(k) else trait.names
