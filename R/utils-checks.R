@@ -15,7 +15,7 @@ describe_value <- function(x) {
   if (is.list(x)) return(paste0("a list of length ", length(x)))
   if (!length(x)) return(paste0("an empty ", typeof(x), " vector"))
   if (length(x) > 4L) return(paste0("a ", typeof(x), " vector of length ", length(x)))
-  shown <- if (is.character(x)) ifelse(is.na(x), "NA", paste0("\"", x, "\"")) else format(x)
+  shown <- if (is.character(x)) ifelse(is.na(x), "NA", paste0("\"", x, "\"")) else vapply(as.list(x), format, "")
   if (length(x) == 1L) shown else paste0("c(", paste(shown, collapse = ", "), ")")
 }
 
