@@ -2,7 +2,7 @@
 export PATH := $(PATH):$(HOME)/.cargo/bin
 export NOT_CRAN := true
 
-.PHONY: all deps install demo test check vendor wrappers bench clean
+.PHONY: all deps install demo test check fuzz vendor wrappers bench clean
 
 all: install
 
@@ -21,6 +21,10 @@ demo: install
 ## cargo test for the core crate, then the testthat suite; last line "N passed, N failed".
 test: deps
 	bash tools/test.sh
+
+## The long fuzz run: many more generated inputs than `make test` (see tools/fuzz.sh).
+fuzz: deps
+	bash tools/fuzz.sh
 
 ## R CMD build and R CMD check --no-manual on the tarball (offline vendored Rust build).
 check: deps

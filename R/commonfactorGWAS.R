@@ -26,6 +26,8 @@
 #'   GenomicSEM's.
 #' * The direct effects of the Q model start at the residual SNP-trait covariances divided by
 #'   the SNP variance (GenomicSEM: the covariances themselves); the optimum is the same.
+#' * Beta, SE and MAF (HSQ) columns must be numeric: a factor or text column is an error
+#'   (GenomicSEM used a factor's level codes as numbers).
 #' * The `warning` column holds `"0"` for a clean fit (GenomicSEM's held lavaan 0.6.14's
 #'   notice about `se` and slotOptions for every DWLS SNP).
 #' * A SNP whose fit fails gets `NA` estimates and the reason in `fail` instead of aborting

@@ -11,6 +11,9 @@
 #' ids (`IID`, the second column of `.grm.id`) name the rows; the family ids are kept in the
 #' attribute `family_ids`.
 #'
+#' An individual id listed twice, a NUL byte in an id file and a truncated or oversized
+#' `.grm.bin` are errors of class `genomicsemrs_error_grm` naming the file.
+#'
 #' @param path For GCTA: the prefix as GCTA's `--grm` takes it (`data/grm` for
 #'   `data/grm.grm.bin`) or the path of the `.grm.bin` file. For a sparse GRM: the `.mtx`
 #'   file.
@@ -27,10 +30,10 @@
 #' grm[1:3, 1:3]
 read_grm <- function(path, ids = NULL, format = c("auto", "gcta", "sparse")) {
   call <- sys.call()
-  format <- match.arg(format)
-  if (!is.character(path) || length(path) != 1L || is.na(path)) {
-    gsem_abort("`path` must be a single file path.", call = call)
-  }
+  if (identical(format, c("auto", "gcta", "sparse"))) format <- "auto"
+  check_string(format, "format", choices = c("auto", "gcta", "sparse"), call = call)
+  check_string(path, "path", call = call)
+  if (!is.null(ids)) check_string(ids, "ids", call = call)
   if (format == "auto") format <- if (grepl("\\.mtx$", path)) "sparse" else "gcta"
   id_path <- ""
   if (format == "sparse") {
@@ -48,6 +51,12 @@ read_grm <- function(path, ids = NULL, format = c("auto", "gcta", "sparse")) {
     id_path <- ids
   }
   grm <- rs_value(rs_read_grm(path.expand(path), format, path.expand(id_path)), call = call)
+  if (anyDuplicated(grm$individual_ids)) {
+    repeated <- unique(grm$individual_ids[duplicated(grm$individual_ids)])
+    gsem_abort(paste0("The GRM '", path, "' lists individual id(s) more than once: ",
+                      list_ids(repeated), ". Each row must belong to a different individual; ",
+                      "fix the id file."), class = "grm", call = call)
+  }
   m <- length(grm$individual_ids)
   out <- matrix(grm$values, m, m, dimnames = list(grm$individual_ids, grm$individual_ids))
   if (format == "gcta") attr(out, "family_ids") <- grm$family_ids

@@ -7,17 +7,18 @@ analytic_gwas <- function(cov, snps, model, usermod, fix_measurement, estimation
     gsem_abort("`analytic = TRUE` needs `fix_measurement = TRUE` (the loadings are fixed).",
                call = call)
   }
+  lines <- strsplit(model, "[\n;]")[[1]]
+  no_snp <- paste(lines[!grepl(if (TWAS) "Gene" else "SNP", lines, fixed = TRUE) &
+                          !grepl(":=", lines, fixed = TRUE)], collapse = "\n")
   if (is.null(usermod)) {
-    lines <- strsplit(model, "\n", fixed = TRUE)[[1]]
-    no_snp <- paste(lines[!grepl(if (TWAS) "Gene" else "SNP", lines, fixed = TRUE) &
-                            !grepl(":=", lines, fixed = TRUE)], collapse = "\n")
     usermod <- usermodel(covstruc, estimation = estimation, model = no_snp)
   }
-  results <- usermod$results
-  if (is.null(results) || !all(c("lhs", "op", "rhs") %in% names(results))) {
-    gsem_abort("`usermod` must be the output of usermodel() for the model without the SNP.",
-               call = call)
+  results <- if (is.list(usermod) && !is.data.frame(usermod)) usermod$results
+  if (!is.data.frame(results) || !all(c("lhs", "op", "rhs") %in% names(results))) {
+    gsem_abort(paste0("`usermod` must be the output of usermodel() for the model without the ",
+                      "SNP, not ", describe_value(usermod), "."), call = call)
   }
+  check_usermod_matches(results, no_snp, call)
   est_col <- intersect(c("Unstand_Est", "Unstandardized_Estimate"), names(results))[1]
   loads <- results[results$op == "=~", , drop = FALSE]
   factors <- unique(loads$lhs)
@@ -57,4 +58,25 @@ analytic_gwas <- function(cov, snps, model, usermod, fix_measurement, estimation
   res$Q_omnibus_df <- length(cov$names) - length(factors)
   res$Q_omnibus_pval <- stats::pchisq(q, res$Q_omnibus_df, lower.tail = FALSE)
   res
+}
+
+# The loadings of `usermod` must be those of `model` (the same factor -> indicator pairs):
+# otherwise the SNP effects would silently come from another model.
+check_usermod_matches <- function(results, model, call) {
+  fitted <- unique(paste(results$lhs, results$rhs)[results$op == "=~"])
+  wanted <- unique(unlist(lapply(strsplit(model, "\n", fixed = TRUE)[[1]], function(line) {
+    line <- gsub("#.*$", "", gsub("[[:space:]]", "", line))
+    if (!grepl("=~", line, fixed = TRUE)) return(NULL)
+    sides <- strsplit(line, "=~", fixed = TRUE)[[1]]
+    terms <- sub("^.*\\*", "", strsplit(sides[2], "+", fixed = TRUE)[[1]])
+    paste(sides[1], terms)
+  })))
+  if (!setequal(fitted, wanted)) {
+    differ <- c(setdiff(wanted, fitted), setdiff(fitted, wanted))
+    gsem_abort(paste0("`usermod` was not fitted to the model without the SNP: their loadings ",
+                      "differ (", paste(sub(" ", " =~ ", differ[seq_len(min(4, length(differ)))]),
+                                        collapse = ", "),
+                      "). Fit usermodel() to `model` without its SNP lines, or leave `usermod` NULL."),
+               class = "argument", call = call)
+  }
 }

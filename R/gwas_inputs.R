@@ -11,7 +11,12 @@ gwas_covstruc <- function(covstruc, call) {
   names <- colnames(S)
   if (is.null(names)) names <- paste0("V", seq_len(k))
   as_matrix <- function(x, what, n) {
-    x <- suppressWarnings(matrix(as.double(as.matrix(x)), NROW(x), NCOL(x)))
+    x <- as.matrix(x)
+    if (!is.numeric(x)) {
+      gsem_abort(paste0("covstruc's ", what, " must be numeric, not ", describe_value(x),
+                        "; re-run ldsc()."), call = call)
+    }
+    x <- matrix(as.double(x), NROW(x), NCOL(x))
     if (!all(dim(x) == n)) {
       gsem_abort(paste0("covstruc's ", what, " must be a ", n, " x ", n, " matrix for ", k,
                         " traits."), call = call)
@@ -21,8 +26,8 @@ gwas_covstruc <- function(covstruc, call) {
   cov <- list(S = as_matrix(S, "S (second element)", k),
               V = as_matrix(covstruc[[1]], "V (first element)", k * (k + 1) / 2),
               I = as_matrix(covstruc[[3]], "I (third element)", k), names = names)
-  if (anyNA(cov$S) || anyNA(cov$V)) {
-    gsem_abort("covstruc's S and V must not contain missing values; re-run ldsc().",
+  if (!all(is.finite(cov$S)) || !all(is.finite(cov$V)) || !all(is.finite(cov$I))) {
+    gsem_abort("covstruc's S, V and I must not contain missing or infinite values; re-run ldsc().",
                class = "input", call = call)
   }
   if (any(grepl("-", names, fixed = TRUE))) {
@@ -55,6 +60,7 @@ gwas_snps <- function(SNPs, k, TWAS, call) {
                       if (TWAS) "gene's heritability" else "SNP's variance 2*MAF*(1-MAF)", "."),
                call = call)
   }
+  check_numeric_columns(SNPs, c(names(SNPs)[c(beta_cols, se_cols)], var_col), "SNPs", call = call)
   numeric_block <- function(cols) {
     m <- vapply(cols, function(j) suppressWarnings(as.double(SNPs[[j]])), numeric(nrow(SNPs)))
     matrix(m, nrow(SNPs))
@@ -78,12 +84,8 @@ gwas_snps <- function(SNPs, k, TWAS, call) {
 
 gwas_options <- function(estimation, GC, SNPSE, toler, smooth_check, std.lv, fix_measurement,
                          Q_SNP, TWAS, call) {
-  if (!is.character(estimation) || length(estimation) != 1L || !estimation %in% c("DWLS", "ML")) {
-    gsem_abort("`estimation` must be \"DWLS\" or \"ML\".", call = call)
-  }
-  if (!is.character(GC) || length(GC) != 1L || !GC %in% c("standard", "conserv", "none")) {
-    gsem_abort("`GC` must be \"standard\", \"conserv\" or \"none\".", call = call)
-  }
+  check_string(estimation, "estimation", choices = c("DWLS", "ML"), call = call)
+  check_string(GC, "GC", choices = c("standard", "conserv", "none"), call = call)
   for (arg in c("smooth_check", "std.lv", "fix_measurement", "Q_SNP")) {
     check_flag(get(arg), arg, call = call)
   }
@@ -119,7 +121,8 @@ gwas_snp_list <- function(snps, rows) {
 # per-call thread pool, or as futures when a non-sequential future plan is set. Progress is
 # reported per batch through progressr. Returns the batch results in order.
 gwas_batches <- function(n, batch_size, threads, run_batch, call) {
-  check_number(batch_size, "batch_size", lower = 1, whole = TRUE, call = call)
+  check_number(batch_size, "batch_size", lower = 1, whole = TRUE,
+               call = call)
   starts <- seq(1L, n, by = as.integer(batch_size))
   batches <- lapply(starts, function(s) s:min(n, s + as.integer(batch_size) - 1L))
   progress <- progress_function(length(batches))

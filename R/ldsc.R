@@ -26,6 +26,12 @@
 #'   without SNPs in common with the LD scores, and too few SNPs for the jackknife blocks
 #'   are errors that name the file or trait (classes `genomicsemrs_error_ldsc_input` and
 #'   `genomicsemrs_error_ldsc_data`).
+#' * An `.l2.M_5_50` file that is empty, all zero or holds a negative or non-numeric count,
+#'   and a trait file with an N that is zero, negative or infinite, are errors naming the
+#'   file and line (GenomicSEM rescaled S silently or put `Inf` in it). S, V and I are
+#'   checked before they are returned: a non-finite value (for example from a prevalence so
+#'   extreme that the liability conversion overflows) is an error of class
+#'   `genomicsemrs_error_result`, never a returned `Inf`.
 #' * A single `NA` for `sample.prev` or `population.prev` applies to all traits
 #'   (GenomicSEM accepted it too, silently, by indexing past its end); other lengths must
 #'   match `traits`, as must the length of `trait.names` (GenomicSEM did not check it).
@@ -94,21 +100,18 @@ ldsc <- function(traits, sample.prev, population.prev, ld, wld, trait.names = NU
   }
   sample.prev <- check_prevalence(sample.prev, "sample.prev", k, call)
   population.prev <- check_prevalence(population.prev, "population.prev", k, call)
-  check_folder(ld, "ld", call)
+  check_string(ld, "ld", call = call)
   check_flag(sep_weights, "sep_weights", call = call)
   if (missing(wld)) {
     if (sep_weights) gsem_abort("`wld` is required with `sep_weights = TRUE`.", call = call)
     wld <- ld
   }
-  check_folder(wld, "wld", call)
-  if (!is.null(trait.names)) {
-    check_same_length(trait.names, "trait.names", k, "traits", call = call)
-  }
-  check_whole(chr, "chr", 1, call)
-  check_whole(n.blocks, "n.blocks", 2, call)
-  if (!is.null(ldsc.log) && (!is.character(ldsc.log) || length(ldsc.log) != 1L)) {
-    gsem_abort("`ldsc.log` must be NULL or a single file name stem.", call = call)
-  }
+  check_string(wld, "wld", call = call)
+  check_same_length(trait.names, "trait.names", k, "traits", call = call)
+  check_strings(trait.names, "trait.names", len = k, unique = TRUE, allow_null = TRUE, call = call)
+  check_number(chr, "chr", lower = 1, whole = TRUE, call = call)
+  check_number(n.blocks, "n.blocks", lower = 2, whole = TRUE, call = call)
+  check_string(ldsc.log, "ldsc.log", allow_null = TRUE, call = call)
   check_flag(stand, "stand", call = call)
   select_kind <- chromosome_selection(select, call)
   select_list <- if (select_kind == "list") as.double(select) else double()
@@ -149,7 +152,14 @@ ldsc <- function(traits, sample.prev, population.prev, ld, wld, trait.names = NU
                       "standardized matrices are undefined. See the log, or use `stand = FALSE`."),
                class = "ldsc_data", call = call)
   }
-  ldsc_shape(result, trait.names, stand)
+  out <- ldsc_shape(result, trait.names, stand)
+  for (part in c("S", "V", "I")) {
+    check_finite_result(out[[part]], paste0("The ", part, " matrix of ldsc()"), paste0(
+      "Extreme prevalences (`sample.prev`, `population.prev`) overflow the liability ",
+      "conversion, and sample sizes or LD scores that are not positive make the regression ",
+      "undefined; check them and the log."), call = call)
+  }
+  out
 }
 
 # The list GenomicSEM returns, with its dimensions and names.
@@ -198,7 +208,7 @@ ldsc_log_stem <- function(traits, ldsc.log) {
 }
 
 check_prevalence <- function(x, arg, k, call) {
-  if (!(is.numeric(x) || all(is.na(x))) || !length(x)) {
+  if (!(is.numeric(x) && !is.factor(x) || is.logical(x) && all(is.na(x))) || !length(x)) {
     gsem_abort(paste0("`", arg, "` must be numbers or NA, one per trait."), call = call)
   }
   if (length(x) == 1L && is.na(x)) x <- rep(NA_real_, k)
@@ -211,17 +221,6 @@ check_prevalence <- function(x, arg, k, call) {
   as.double(x)
 }
 
-check_folder <- function(x, arg, call) {
-  if (!is.character(x) || length(x) != 1L || is.na(x)) {
-    gsem_abort(paste0("`", arg, "` must be the path of one folder."), call = call)
-  }
-}
-
-check_whole <- function(x, arg, lower, call) {
-  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x != round(x) || x < lower) {
-    gsem_abort(paste0("`", arg, "` must be a whole number of at least ", lower, "."), call = call)
-  }
-}
 
 chromosome_selection <- function(select, call) {
   if (isFALSE(select)) return("all")

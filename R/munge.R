@@ -23,6 +23,18 @@
 #'   columns; GenomicSEM failed later with an unrelated message.
 #' * Files are processed in parallel whenever more than one thread is available (see `cores`);
 #'   `parallel` only decides whether each file gets its own log file, as in GenomicSEM.
+#' * A file without a sample-size column and without `N` is an error (GenomicSEM wrote
+#'   `N = NA` for every SNP, which ldsc() cannot use). Rows whose N is missing, zero, negative
+#'   or infinite are removed, counted in a warning and in the log (GenomicSEM wrote them).
+#' * Rows with a P value of exactly 0 are removed with a warning: their Z would be infinite
+#'   (GenomicSEM wrote `Z = Inf`). P values given with their exponent (`1e-400`) are kept.
+#' * When the filters or the allele matching leave no SNP, munge() stops with an error and
+#'   writes no output (GenomicSEM wrote an empty `.sumstats.gz`). Repeated `trait.names`
+#'   (which would overwrite each other's output) are an error.
+#' * `overwrite = FALSE` also protects the log files.
+#' * Files compressed with bzip2, xz or zstd, zip archives and UTF-16 text are recognised and
+#'   named in the error; a UTF-8 byte-order mark is skipped; a line that is not UTF-8
+#'   (Latin-1) is an error naming the line.
 #' * Everything else, including the quirks (rows with a missing INFO value written as `NA`
 #'   lines when there is no MAF column, every duplicated SNP row kept, REF/ALT read as A1/A2),
 #'   is reproduced.
@@ -58,31 +70,35 @@ munge <- function(files, hm3, trait.names = NULL, N = NULL, info.filter = .9, ma
   files <- flatten_files(files)
   if (is.null(N)) N <- rep(NA_real_, length(files))
   check_files_exist(files, "files", call = call)
+  check_string(hm3, "hm3", call = call)
   check_files_exist(hm3, "hm3", call = call)
   check_same_length(trait.names, "trait.names", length(files), "files", call = call)
+  check_strings(trait.names, "trait.names", len = length(files), unique = TRUE, allow_null = TRUE,
+                call = call)
   check_same_length(N, "N", length(files), "files", call = call)
   check_number(N, "N", len = length(files), above = 0, allow_na = TRUE,
                hint = "Give a positive sample size per file, or NA to use the file's N column.", call = call)
   check_number(info.filter, "info.filter", 0, 1, call = call)
   check_number(maf.filter, "maf.filter", 0, 0.5, call = call)
-  keys <- c("SNP", "A1", "A2", "effect", "INFO", "P", "N", "MAF", "Z")
-  if (length(column.names) && (is.null(names(column.names)) || !all(names(column.names) %in% keys))) {
-    gsem_abort(paste0("Names in `column.names` must be among ", paste(keys, collapse = ", "), "."),
-               call = call)
-  }
+  check_column_names(column.names, call)
   check_flag(parallel, "parallel", call = call)
   check_flag(overwrite, "overwrite", call = call)
+  if (!is.null(log.name)) check_string(log.name, "log.name", call = call)
   traits <- output_trait_names(trait.names, files)
+  check_strings(traits, "trait.names (or the file names)", unique = TRUE, call = call)
   outputs <- paste0(traits, ".sumstats.gz")
-  if (!overwrite && any(file.exists(outputs))) {
-    gsem_abort(paste0("Output file(s) ", paste(outputs[file.exists(outputs)], collapse = ", "),
+  log_path <- paste0(log_stem(trait.names, log.name), "_munge.log")
+  check_writable_file(log_path, "log.name", call = call)
+  written <- c(outputs, log_path, if (parallel) paste0(traits, "_munge.log"))
+  if (!overwrite && any(file.exists(written))) {
+    gsem_abort(paste0("Output file(s) ", paste(written[file.exists(written)], collapse = ", "),
                       " exist and `overwrite = FALSE`."), class = "io", call = call)
   }
   # NA (no `cores`, no option) lets the Rust side apply GENOMICSEMRS_NUM_THREADS or use all
   # cores; it also caps the threads at the number of files.
   threads <- resolve_cores(cores, call = call)
 
-  log <- log_open(paste0(log_stem(trait.names, log.name), "_munge.log"))
+  log <- log_open(log_path)
   on.exit(log_close(log), add = TRUE)
   begin <- Sys.time()
   log_write(log, "The munging of ", length(trait.names), " summary statistics started at ", begin)
@@ -121,3 +137,20 @@ munge <- function(files, hm3, trait.names = NULL, N = NULL, info.filter = .9, ma
   invisible(NULL)
 }
 
+
+# `column.names`: a named list (or vector) of single column names, keyed by the fields munge
+# recognises.
+check_column_names <- function(column.names, call) {
+  keys <- c("SNP", "A1", "A2", "effect", "INFO", "P", "N", "MAF", "Z")
+  if (!length(column.names)) return(invisible())
+  if (!is.list(column.names) && !is.character(column.names) || is.null(names(column.names)) ||
+      !all(names(column.names) %in% keys)) {
+    gsem_abort(paste0("`column.names` must be a named list whose names are among ",
+                      paste(keys, collapse = ", "), ", not ", describe_value(column.names), "."),
+               call = call)
+  }
+  for (key in names(column.names)) {
+    check_string(column.names[[key]], paste0("column.names$", key), call = call)
+  }
+  invisible()
+}

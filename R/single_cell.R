@@ -17,8 +17,13 @@
 #'   names the first cell). Genes that cannot be fitted are flagged in `status`, with `NA`
 #'   estimates: `constant` (the same value in every cell), `explained_by_covariates`,
 #'   `non_finite` (an infinite value), `too_few_observations` (fewer than two donors or no
-#'   residual degree of freedom after removing missing cells) and `design_singular`
-#'   (covariates collinear on the observed cells).
+#'   residual degree of freedom after removing missing cells), `design_singular`
+#'   (covariates collinear on the observed cells) and `tau_not_identifiable`: the donor
+#'   variance cannot be told apart from the residual variance for that set of cells, so
+#'   `tau` is not estimable (one cell per donor with `grm = NULL`, a GRM of zeros, a GRM of
+#'   ones, whose donor effect is the intercept). It is detected exactly, from the eigenvalues
+#'   of `Z K Z'` left after projecting out the covariates: the REML likelihood is flat in
+#'   `tau` when they are all equal. A fixed `tau` needs no identification.
 #'
 #' @section Parallelism, progress and interrupts: Genes are fitted in batches of `batch_size`.
 #'   Within a batch the Rust core uses `cores` threads. With `future = TRUE` (by default when
@@ -129,7 +134,8 @@ fit_null <- function(expr, samples, grm, id = "sample_id", covariates = characte
     gsem_abort(paste0("`grm` is required: with one observation per sample and no GRM the ",
                       "genetic and residual variances cannot be told apart."), call = call)
   }
-  if (is.data.frame(samples) && is.character(id) && length(id) == 1L && id %in% names(samples)) {
+  check_string(id, "id", call = call)
+  if (is.data.frame(samples) && id %in% names(samples)) {
     ids <- as.character(samples[[id]])
     if (anyDuplicated(ids)) {
       gsem_abort(paste0("`samples` must hold one row per sample; repeated id(s): ",

@@ -11,7 +11,8 @@ fit_null_engine <- function(expr, cells, grm, donor, covariates, donor_covariate
   tau_mode <- check_tau(tau, call)
   threads <- resolve_cores(cores, call = call)
   use_future <- resolve_future(future, call)
-  check_number(batch_size, "batch_size", lower = 1, whole = TRUE, call = call)
+  check_number(batch_size, "batch_size", lower = 1, whole = TRUE,
+               call = call)
   batch_size <- as.integer(batch_size)
   source <- expression_source(expr, call = call)
   if (!is.data.frame(cells)) gsem_abort("`cells` must be a data frame with one row per cell.", call = call)
@@ -19,7 +20,8 @@ fit_null_engine <- function(expr, cells, grm, donor, covariates, donor_covariate
     gsem_abort(paste0("`cells` has ", nrow(cells), " rows but `expr` has ", source$n_cells,
                       " cells: give one row of `cells` per cell (column of `expr`)."), call = call)
   }
-  if (!is.character(donor) || length(donor) != 1L || !donor %in% names(cells)) {
+  check_string(donor, "donor", call = call)
+  if (!donor %in% names(cells)) {
     gsem_abort(paste0("`donor` must name the donor id column of `cells`; `", format(donor),
                       "` is not among its columns (", paste(names(cells), collapse = ", "), ")."),
                call = call)

@@ -99,6 +99,10 @@ split_batches <- function(index, size) {
 design_matrix <- function(cells, donor, covariates, donor_covariates, call = caller_call()) {
   force(call)
   terms <- if (inherits(covariates, "formula")) {
+    if (length(covariates) != 2L) {
+      gsem_abort(paste0("`covariates` must be a one-sided formula such as ~ age + sex, not ",
+                        deparse1(covariates), "."), call = call)
+    }
     attr(stats::terms(covariates), "term.labels")
   } else if (is.null(covariates) || is.character(covariates)) {
     absent <- setdiff(covariates, names(cells))
@@ -133,6 +137,7 @@ design_matrix <- function(cells, donor, covariates, donor_covariates, call = cal
     terms <- c(terms, quote_names(extra))
   }
   formula <- if (length(terms)) stats::reformulate(terms) else ~1
+  check_covariate_columns(formula, data, call)
   frame <- stats::model.frame(formula, data, na.action = stats::na.pass)
   x <- stats::model.matrix(formula, frame)
   storage.mode(x) <- "double"
@@ -140,6 +145,33 @@ design_matrix <- function(cells, donor, covariates, donor_covariates, call = cal
   attr(x, "assign") <- NULL
   attr(x, "contrasts") <- NULL
   x
+}
+
+# Every variable of the covariate formula is a column of the cell (or donor) data, and every
+# factor or text covariate has at least two levels among the cells (model.matrix would fail
+# with an unclassed error otherwise).
+check_covariate_columns <- function(formula, data, call) {
+  vars <- all.vars(formula)
+  absent <- setdiff(vars, names(data))
+  if (length(absent)) {
+    gsem_abort(paste0("Covariate(s) not found in `cells` (or `donor_covariates`): ",
+                      paste(absent, collapse = ", "), ". Its columns are: ",
+                      list_ids(names(data), 20L), "."), call = call)
+  }
+  for (v in vars) {
+    x <- data[[v]]
+    if (is.factor(x) || is.character(x) || is.logical(x)) {
+      levels <- unique(x[!is.na(x)])
+      if (length(levels) < 2L) {
+        gsem_abort(paste0("Covariate `", v, "` has ", length(levels), " level(s) among the cells ",
+                          "(", list_ids(as.character(levels)), "): a categorical covariate needs ",
+                          "at least two. Drop it from `covariates`."), call = call)
+      }
+    } else if (!is.numeric(x)) {
+      gsem_abort(paste0("Covariate `", v, "` must be numeric, a factor or text, not ",
+                        describe_value(x), "."), call = call)
+    }
+  }
 }
 
 quote_names <- function(x) ifelse(make.names(x) == x, x, paste0("`", x, "`"))

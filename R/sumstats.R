@@ -25,6 +25,12 @@
 #'   column is an error naming the file and its columns.
 #' * Files are processed in parallel whenever more than one thread is available; `parallel`
 #'   only decides whether each file gets its own log file, as in GenomicSEM.
+#' * `OLS = TRUE` (unless `betas` says the betas are standardised) and `linprob = TRUE` need a
+#'   sample size: without an N column and without `N` this is an error (GenomicSEM only
+#'   logged it and returned unscaled betas and SEs, several times too large). Rows whose N is
+#'   missing, zero, negative or infinite are removed with a warning giving their count
+#'   (GenomicSEM returned infinite or zero betas and SEs for them). `N` must be positive.
+#' * A trait, or the merged table, left without SNPs is an error, not an empty result.
 #'
 #' @inheritParams munge
 #' @param ref Path of the reference panel (`SNP CHR BP MAF A1 A2`), usually
@@ -67,17 +73,17 @@ sumstats <- function(files, ref, trait.names = NULL, se.logit, OLS = NULL, linpr
   if (is.null(OLS)) OLS <- rep(FALSE, k)
   if (is.null(linprob)) linprob <- rep(FALSE, k)
   if (is.null(betas)) betas <- rep(FALSE, k)
+  if (!is.atomic(betas) || !(is.logical(betas) || is.character(betas))) {
+    argument_error("betas", "NULL, or one TRUE/FALSE or text value per file", betas, call = call)
+  }
   check_files_exist(files, "files", call = call)
+  check_string(ref, "ref", call = call)
   check_files_exist(ref, "ref", call = call)
   for (arg in c("trait.names", "se.logit", "OLS", "linprob", "N", "betas")) {
     check_same_length(get(arg), arg, k, "files", call = call)
   }
-  for (arg in c("se.logit", "OLS", "linprob")) {
-    value <- get(arg)
-    if (!is.logical(value) || anyNA(value)) {
-      gsem_abort(paste0("`", arg, "` must be TRUE or FALSE for each file."), call = call)
-    }
-  }
+  check_strings(trait.names, "trait.names", len = k, unique = TRUE, allow_null = TRUE, call = call)
+  for (arg in c("se.logit", "OLS", "linprob")) check_flags(get(arg), arg, k, call = call)
   check_number(info.filter, "info.filter", 0, 1, call = call)
   check_number(maf.filter, "maf.filter", 0, 0.5, call = call)
   check_number(N, "N", len = length(files), above = 0, allow_na = TRUE,
@@ -111,6 +117,11 @@ sumstats <- function(files, ref, trait.names = NULL, se.logit, OLS = NULL, linpr
   for (i in seq_len(k)) {
     out[[paste0("beta.", suffix[i])]] <- result$beta[[i]]
     out[[paste0("se.", suffix[i])]] <- result$se[[i]]
+  }
+  if (!nrow(out)) {
+    gsem_abort(paste0("No SNP is left after merging the files with the reference and with each ",
+                      "other (listwise deletion); check that they share SNP ids and see the log."),
+               class = "no_rows", call = call)
   }
   end <- Sys.time()
   log_write(log, "     ", print = FALSE)

@@ -4,14 +4,7 @@ resolve_cores <- function(cores = NULL, call = caller_call()) {
   force(call)
   if (is.null(cores)) cores <- getOption("genomicsemrs.threads", NULL)
   if (is.null(cores)) return(NA_integer_)
-  ok <- is.numeric(cores) && length(cores) == 1L && !is.na(cores) &&
-    cores >= 1 && cores == round(cores)
-  if (!ok) {
-    gsem_abort(
-      paste0("`cores` (or option `genomicsemrs.threads`) must be a single positive whole number, ",
-             "not ", deparse1(cores), "."),
-      call = call
-    )
-  }
+  check_number(cores, "cores", lower = 1, whole = TRUE,
+               hint = "The option `genomicsemrs.threads` must be such a number too.", call = call)
   as.integer(cores)
 }

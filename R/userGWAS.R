@@ -89,6 +89,9 @@
 #' * A SNP with a missing beta, SE or MAF is reported as failed instead of stopping the run;
 #'   the base solution comes from the first complete SNP.
 #' * Constraint rows are not duplicated under `fix_measurement`.
+#' * Beta, SE and MAF (HSQ) columns must be numeric: a factor or text column is an error
+#'   (GenomicSEM used a factor's level codes as numbers). With `analytic = TRUE`, a `usermod`
+#'   whose loadings are not those of `model` is an error.
 #' * Every trait of covstruc must be in the model: an error names the unused traits
 #'   (GenomicSEM failed inside lavaan with "non-conformable arguments").
 #' * Estimates are converged fully; GenomicSEM's lavaan stops earlier, so estimates differ by
@@ -131,10 +134,7 @@ userGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", model = 
   check_flag(printwarn, "printwarn", call = call)
   check_flag(TWAS, "TWAS", call = call)
   check_flag(analytic, "analytic", call = call)
-  if (!is.character(model) || length(model) != 1L || !nzchar(model)) {
-    gsem_abort("`model` must be a single string of lavaan syntax that includes the SNP.",
-               call = call)
-  }
+  check_string(model, "model", call = call)
   cov <- gwas_covstruc(covstruc, call)
   snps <- gwas_snps(SNPs, length(cov$names), TWAS, call)
   threads <- gwas_threads(parallel, cores, call)
@@ -149,7 +149,8 @@ userGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", model = 
   table <- as.data.frame(prepared$table, stringsAsFactors = FALSE)
   keep <- seq_len(nrow(table))
   if (!isFALSE(sub)) {
-    sub <- gsub(" ", "", as.character(sub), fixed = TRUE)
+    check_strings(sub, "sub", call = call)
+    sub <- gsub(" ", "", sub, fixed = TRUE)
     keep <- which(paste0(table$lhs, table$op, table$rhs) %in% sub)
     if (!length(keep)) {
       gsem_abort(paste0("None of `sub` (", paste(sub, collapse = ", "), ") is a parameter of the ",

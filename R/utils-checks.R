@@ -25,7 +25,8 @@ argument_error <- function(arg, needs, x, hint = NULL, call) {
 }
 
 # Numbers: `len` values (NULL: any positive length), within [lower, upper] (open bounds with
-# `above`/`below`), whole when `whole`, finite unless `allow_inf`, NA only when `allow_na`.
+# `above`/`below`), whole when `whole` (and then within R's integer range, as counts are
+# passed on as integers), finite unless `allow_inf`, NA only when `allow_na`.
 check_number <- function(x, arg, lower = -Inf, upper = Inf, len = 1L, allow_na = FALSE,
                          allow_null = FALSE, allow_inf = FALSE, whole = FALSE, above = NULL,
                          below = NULL, hint = NULL, call = caller_call()) {
@@ -51,7 +52,7 @@ check_number <- function(x, arg, lower = -Inf, upper = Inf, len = 1L, allow_na =
     (!allow_inf && any(is.infinite(given))) ||
     any(given < lower | given > upper) ||
     (!is.null(above) && any(given <= above)) || (!is.null(below) && any(given >= below)) ||
-    (whole && any(is.finite(given) & given != round(given)))
+    (whole && any(is.finite(given) & (given != round(given) | abs(given) > .Machine$integer.max)))
   if (bad) argument_error(arg, needs, x, hint, call)
   invisible(values)
 }
@@ -232,14 +233,19 @@ output_trait_names <- function(trait.names, files) {
   gsub(" ", "", trait.names, fixed = TRUE)
 }
 
-flatten_files <- function(files) {
+flatten_files <- function(files, call = caller_call()) {
+  force(call)
+  if (!is.character(files) && !is.list(files)) {
+    argument_error("files", "file paths (a character vector)", files, call = call)
+  }
   if (is.list(files)) {
     gsem_warn(paste0("DeprecationWarning: In future versions a list of filenames will no longer ",
                      "be accepted.\n                    Please change files to a vector to ensure ",
                      "future compatibility."), class = "deprecated")
     files <- unlist(files, use.names = FALSE)
+    if (!is.character(files)) argument_error("files", "file paths (a character vector)", files, call = call)
   }
-  as.character(files)
+  files
 }
 
 `%||%` <- function(x, y) if (is.null(x)) y else x

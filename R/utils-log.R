@@ -1,8 +1,15 @@
 # GenomicSEM-style log files: every message goes to the log file and, unless marked quiet, to
 # the console (set options(genomicsemrs.verbose = FALSE) to silence the console).
 
-log_open <- function(path) {
-  con <- file(path, open = "wt")
+log_open <- function(path, call = caller_call()) {
+  force(call)
+  con <- tryCatch(file(path, open = "wt"), error = function(e) {
+    gsem_abort(paste0("Cannot write the log file '", path, "': ", conditionMessage(e),
+                      ". Check that its folder exists and is writable."), class = "io", call = call)
+  }, warning = function(w) {
+    gsem_abort(paste0("Cannot write the log file '", path, "': ", conditionMessage(w),
+                      ". Check that its folder exists and is writable."), class = "io", call = call)
+  })
   structure(list(con = con, path = path), class = "genomicsemrs_log")
 }
 

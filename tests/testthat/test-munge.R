@@ -80,10 +80,14 @@ test_that("column.names, N and parallel work as in GenomicSEM", {
   raw$N <- NULL
   write_raw(raw, "raw.txt")
   munge_quietly(c("raw.txt", "raw.txt"), hm3 = hm3_example("hm3.txt"), trait.names = c("A", "B"),
-                N = c(5000, NA), column.names = list(effect = "weird_effect"), parallel = TRUE)
+                N = c(5000, 7000), column.names = list(effect = "weird_effect"), parallel = TRUE)
   a <- read_munged("A.sumstats.gz")
   expect_identical(unique(a$N), 5000)
-  expect_true(all(is.na(read_munged("B.sumstats.gz")$N)))
+  expect_identical(unique(read_munged("B.sumstats.gz")$N), 7000)
+  # GenomicSEM wrote N = NA for a file without an N column and no `N`: an error here.
+  expect_error(munge_quietly("raw.txt", hm3 = hm3_example("hm3.txt"), trait.names = "C",
+                             column.names = list(effect = "weird_effect")),
+               "has no sample-size column", class = "genomicsemrs_error_missing_column")
   expect_true(all(file.exists(c("A_munge.log", "B_munge.log"))))
   expect_true(any(grepl("Interpreting the weird_effect column as the effect column, as requested",
                         readLines("A_munge.log"))))
@@ -126,9 +130,9 @@ test_that("bad input gives clear errors, warnings or logged drops", {
                "`trait.names` must have one value per element of `files`",
                class = "genomicsemrs_error_argument")
   expect_error(munge_quietly("bad.txt", hm3 = hm3, trait.names = "a", info.filter = 2),
-               "`info.filter` must be a number between 0 and 1", class = "genomicsemrs_error_argument")
+               "`info.filter` must be a single number >= 0 and <= 1", class = "genomicsemrs_error_argument")
   expect_error(munge_quietly("bad.txt", hm3 = hm3, trait.names = "a", column.names = list(PVALUE = "x")),
-               "Names in `column.names`", class = "genomicsemrs_error_argument")
+               "`column.names` must be a named list whose names are among", class = "genomicsemrs_error_argument")
 })
 
 test_that("a truncated gzip file is reported, not read partially", {

@@ -20,6 +20,16 @@ pub enum IoError {
         line: u64,
         detail: String,
     },
+    /// A file in a format that is not read (another compression, UTF-16).
+    Format {
+        path: PathBuf,
+        detail: String,
+    },
+    /// A line that is not UTF-8 (Latin-1 and other 8-bit encodings).
+    NotUtf8 {
+        path: PathBuf,
+        line: u64,
+    },
 }
 
 impl IoError {
@@ -28,6 +38,10 @@ impl IoError {
         let path = path.to_path_buf();
         match err.kind() {
             ErrorKind::NotFound => IoError::NotFound { path },
+            ErrorKind::InvalidData if err.to_string().contains("UTF-8") => IoError::NotUtf8 {
+                path,
+                line: line + 1,
+            },
             ErrorKind::UnexpectedEof | ErrorKind::InvalidData | ErrorKind::InvalidInput => {
                 IoError::Corrupt {
                     path,
@@ -71,6 +85,17 @@ impl fmt::Display for IoError {
                 path.display(),
                 line,
                 detail
+            ),
+            IoError::Format { path, detail } => write!(
+                f,
+                "File '{}' is {detail}; genomicsemrs reads plain text and gzip-compressed text.",
+                path.display()
+            ),
+            IoError::NotUtf8 { path, line } => write!(
+                f,
+                "Line {line} of file '{}' is not UTF-8 text (is the file in Latin-1 or another \
+                 8-bit encoding?). Convert it to UTF-8, e.g. with iconv -f latin1 -t utf-8.",
+                path.display()
             ),
         }
     }

@@ -243,7 +243,7 @@ impl TableReader {
         let mut first = Record::default();
         let read = reader
             .read_line(&mut first.line)
-            .map_err(|e| IoError::from_std(path, 1, e))?;
+            .map_err(|e| IoError::from_std(path, 0, e))?;
         if read == 0 || first.line.trim().is_empty() {
             return Err(IoError::Empty {
                 path: path.to_path_buf(),

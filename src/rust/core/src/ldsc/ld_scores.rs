@@ -291,13 +291,27 @@ fn read_m(path: &Path) -> Result<f64, LdscError> {
             continue;
         }
         for field in line.split(',') {
-            total += parse_number(field).ok_or_else(|| LdscError::BadValue {
+            let count = parse_number(field).filter(|m| m.is_finite() && *m >= 0.0);
+            total += count.ok_or_else(|| LdscError::BadValue {
                 path: path.to_path_buf(),
                 line: i as u64 + 1,
-                column: "M_5_50".to_owned(),
+                column: "M_5_50 (a SNP count)".to_owned(),
                 value: field.to_owned(),
             })?;
         }
+    }
+    // An empty or all-zero count would silently rescale every heritability.
+    if total <= 0.0 {
+        return Err(LdscError::BadValue {
+            path: path.to_path_buf(),
+            line: 1,
+            column: "M_5_50 (the number of SNPs, which must be positive)".to_owned(),
+            value: if total == 0.0 {
+                "nothing but zeros or nothing at all".to_owned()
+            } else {
+                total.to_string()
+            },
+        });
     }
     Ok(total)
 }

@@ -61,6 +61,14 @@ pub fn read_trait(path: &Path, index: &SnpIndex) -> Result<TraitSumstats, LdscEr
         if n.is_nan() || z.is_nan() {
             continue;
         }
+        if !(n.is_finite() && n > 0.0) {
+            return Err(LdscError::BadValue {
+                path: path.to_path_buf(),
+                line: record.line_number(),
+                column: "N (a sample size, which must be positive and finite)".to_owned(),
+                value: record.get(n_col).unwrap_or("").to_owned(),
+            });
+        }
         let a1 = record.get(a1_col).map(str::trim).unwrap_or("");
         let repeated = last_allele.filter(|&c| &*out.alleles[c as usize] == a1);
         let code = match repeated.or_else(|| allele_codes.get(a1).copied()) {

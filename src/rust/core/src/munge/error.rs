@@ -16,6 +16,11 @@ pub enum MungeError {
         file: String,
         step: String,
     },
+    NoSampleSize {
+        file: String,
+        /// What needs it: "munge", "`OLS = TRUE`", ...
+        need: &'static str,
+    },
     Reference {
         file: String,
         detail: String,
@@ -56,6 +61,12 @@ impl fmt::Display for MungeError {
                 "No rows of '{file}' are left after {step}. Check that the file's SNP ids and alleles \
                  match the reference and that its columns were interpreted correctly (see the log)."
             ),
+            MungeError::NoSampleSize { file, need } => write!(
+                f,
+                "'{file}' has no sample-size column (N, NEFF, ...) and `N` was not given for it, but \
+                 {need} needs one. Give the sample size in `N` (the sum of effective sample sizes for a \
+                 binary trait), or name the column with `column.names`."
+            ),
             MungeError::Reference { file, detail } => {
                 write!(f, "The reference file '{file}' cannot be used: {detail}.")
             }
@@ -73,6 +84,7 @@ impl Classed for MungeError {
             MungeError::Cancelled => Cancelled.class(),
             MungeError::MissingColumns { .. } => "missing_column",
             MungeError::NoRowsLeft { .. } => "no_rows",
+            MungeError::NoSampleSize { .. } => "missing_column",
             MungeError::Reference { .. } => "reference",
             MungeError::Output { .. } => "io",
         }

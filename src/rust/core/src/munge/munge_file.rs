@@ -89,6 +89,12 @@ pub fn munge_file(
         label,
         &[Field::A1, Field::A2, Field::Effect, Field::P],
     )?;
+    if options.n.is_none() && !raw.has(Field::N) {
+        return Err(MungeError::NoSampleSize {
+            file: label.to_owned(),
+            need: "munge",
+        });
+    }
     if let Some(n) = options.n {
         log.line(format!(
             "Using provided N ({}) for file:{label}",
@@ -131,6 +137,7 @@ pub fn munge_file(
             format!("{n} rows were removed from the {label} summary statistics file due to missing values in the effect column")
         },
     );
+    remove_unusable(&mut rows, &raw, label, &mut log);
     if rows.is_empty() {
         return Err(MungeError::NoRowsLeft {
             file: label.to_owned(),
@@ -151,6 +158,12 @@ pub fn munge_file(
         &mut log,
     );
     let output = filter_and_emit(&rows, &raw, hm3, options, label, &mut log);
+    if output.iter().all(|r| r.snp.is_none()) {
+        return Err(MungeError::NoRowsLeft {
+            file: label.to_owned(),
+            step: "allele matching and the INFO and MAF filters".to_owned(),
+        });
+    }
     log.line(format!(
         "{}SNPs are left in the summary statistics file {label} after QC.",
         output.len()
@@ -167,6 +180,33 @@ pub fn munge_file(
         malformed: std::mem::take(&mut raw.malformed),
         overlong_rows: raw.overlong_rows,
     })
+}
+
+/// Rows that would write a plausible-looking but wrong line: a sample size that is not a
+/// positive finite number (ldsc would weight by it), or a P of exactly 0 (an infinite Z; P
+/// values that underflowed from text such as 1e-400 keep their exact log and are kept). Each
+/// removal is logged and raised as a warning with its count; GenomicSEM wrote them as is.
+fn remove_unusable(rows: &mut Vec<Merged>, raw: &RawGwas, label: &str, log: &mut Log) {
+    let before = rows.len();
+    rows.retain(|r| raw.n.get(r.file).is_some_and(|n| n.is_finite() && *n > 0.0));
+    if before > rows.len() {
+        let text = format!(
+            "{} row(s) were removed from the {label} summary statistics file because their sample size (N) is missing, zero, negative or infinite.",
+            before - rows.len()
+        );
+        log.line(text.clone());
+        log.warning(text);
+    }
+    let before = rows.len();
+    rows.retain(|r| raw.p[r.file].is_none_or(|p| p.ln() != f64::NEG_INFINITY));
+    if before > rows.len() {
+        let text = format!(
+            "{} row(s) were removed from the {label} summary statistics file because their P value is exactly 0, which gives an infinite Z (GenomicSEM writes Z = Inf); give P with its exponent (e.g. 1e-400) to keep them.",
+            before - rows.len()
+        );
+        log.line(text.clone());
+        log.warning(text);
+    }
 }
 
 fn require(raw: &RawGwas, label: &str, fields: &[Field]) -> Result<(), MungeError> {

@@ -193,8 +193,14 @@ pub fn sumstats_file(
     let Scaled {
         rows: scaled,
         mean_abs_z,
-    } = rescale(rows, &raw, reference, o, label, &mut log, align_row);
+    } = rescale(rows, &raw, reference, o, label, &mut log, align_row)?;
     log.line(format!("{} SNPs are left in the summary statistics file {label} after QC and merging with the reference file.", scaled.len()));
+    if scaled.is_empty() {
+        return Err(MungeError::NoRowsLeft {
+            file: label.to_owned(),
+            step: "QC and merging with the reference file".to_owned(),
+        });
+    }
     if mean_abs_z > 5.0 {
         let text = format!("The average value of estimate over standard error (i.e., Z) is > 5 for {}. This suggests a column was misinterpreted or arguments were misspecified. Please post on the google group if you are unable to figure out the issue.", o.trait_name);
         log.quiet_line(format!("WARNING: {text}"));

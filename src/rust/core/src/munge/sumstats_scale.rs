@@ -2,6 +2,7 @@
 //! alignment, the INFO filter and the output columns, in GenomicSEM's order.
 
 use super::columns::Field;
+use super::error::MungeError;
 use super::log::{check_p_range, Log};
 use super::raw::RawGwas;
 use super::reference::Reference;
@@ -28,32 +29,53 @@ pub(super) fn rescale(
     label: &str,
     log: &mut Log,
     align_row: Aligner,
-) -> Scaled {
+) -> Result<Scaled, MungeError> {
     let z: Vec<f64> = z_scores(&rows, raw, log);
-    let n_of = |r: &Row| raw.n.get(r.file).copied().unwrap_or(f64::NAN);
     let has_n = raw.has(Field::N) || o.n.is_some();
     if o.ols && o.betas_given {
         log.line(format!("User provided arguments indicate that a GWAS of a continuous trait with already standardized betas is being provided for: {label}"));
     }
-    if o.ols && !o.betas_given {
-        if has_n {
-            rows.iter_mut()
-                .zip(&z)
-                .for_each(|(r, z)| r.effect = z / (n_of(r) * r.var_snp).sqrt());
+    let needs_n = (o.ols && !o.betas_given) || o.linprob;
+    if needs_n && !has_n {
+        // GenomicSEM only logged this and went on with unscaled effects.
+        return Err(MungeError::NoSampleSize {
+            file: label.to_owned(),
+            need: if o.linprob {
+                "`linprob = TRUE`"
+            } else {
+                "`OLS = TRUE`"
+            },
+        });
+    }
+    // A sample size that is not a positive finite number would give infinite or zero betas
+    // and SEs: such rows become missing (dropped with na.omit below) and are counted.
+    let n_of = |r: &Row| {
+        let n = raw.n.get(r.file).copied().unwrap_or(f64::NAN);
+        if n.is_finite() && n > 0.0 {
+            n
         } else {
-            log.quiet_line("ERROR: A Sample Size (N) is needed for OLS Standardization. Please either provide a total sample size to the N argument or try changing the name of the sample size column to N.".to_owned());
+            f64::NAN
         }
+    };
+    if needs_n {
+        let bad = rows.iter().filter(|r| n_of(r).is_nan()).count();
+        if bad > 0 {
+            let text = format!("{bad} row(s) of the {label} summary statistics file were removed because their sample size (N) is missing, zero, negative or infinite, which {} needs.", if o.linprob { "`linprob = TRUE`" } else { "`OLS = TRUE`" });
+            log.line(text.clone());
+            log.warning(text);
+        }
+    }
+    if o.ols && !o.betas_given {
+        rows.iter_mut()
+            .zip(&z)
+            .for_each(|(r, z)| r.effect = z / (n_of(r) * r.var_snp).sqrt());
     }
     if o.linprob {
         log.line(format!("An transformation used to back out logistic betas for binary traits is being applied for: {label}"));
-        if has_n {
-            for (r, z) in rows.iter_mut().zip(&z) {
-                let scale = (n_of(r) / 4.0 * r.var_snp).sqrt();
-                r.effect = z / scale;
-                r.se = 1.0 / scale;
-            }
-        } else {
-            log.line("ERROR: An effective sample Size (N) is needed for backing out betas for binary traits. Please provide the sum of effective sample sizes to the N argument.".to_owned());
+        for (r, z) in rows.iter_mut().zip(&z) {
+            let scale = (n_of(r) / 4.0 * r.var_snp).sqrt();
+            r.effect = z / scale;
+            r.se = 1.0 / scale;
         }
     }
     let mut dropped = (0, 0);
@@ -102,7 +124,7 @@ pub(super) fn rescale(
     } else {
         log.line("No INFO column, cannot filter on INFO, which may influence results".to_owned());
     }
-    output_columns(&rows, &z_kept, &info_na, o, label, log)
+    Ok(output_columns(&rows, &z_kept, &info_na, o, label, log))
 }
 
 /// Z = sign(effect) * |qnorm(P/2)|; tiny P on the log scale (exact, unlike GenomicSEM's

@@ -94,6 +94,26 @@ impl Reduction {
             lower[v] = lower[v].max(lower_full[k]);
             upper[v] = upper[v].min(upper_full[k]);
         }
+        if let Some(v) = (0..n_vars).find(|&v| lower[v] > upper[v]) {
+            let k = var_of.iter().position(|&x| x == v).unwrap_or(0);
+            let label = pt
+                .rows
+                .iter()
+                .find(|r| r.free == k + 1)
+                .map(|r| {
+                    if r.label.is_empty() {
+                        format!("{}{}{}", r.lhs, r.op.symbol(), r.rhs)
+                    } else {
+                        r.label.clone()
+                    }
+                })
+                .unwrap_or_default();
+            return Err(SemError::ContradictoryBounds {
+                label,
+                lower: lower[v],
+                upper: upper[v],
+            });
+        }
         Ok(Reduction {
             var_of,
             n_vars,

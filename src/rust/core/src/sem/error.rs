@@ -16,6 +16,12 @@ pub enum SemError {
     },
     /// A model feature that this engine does not implement (multiple groups, intercepts, ...).
     Unsupported { what: String },
+    /// Inequality constraints that no value satisfies (`a > 10` with `a < 1`).
+    ContradictoryBounds {
+        label: String,
+        lower: f64,
+        upper: f64,
+    },
     /// Observed variables named in the model are not in the covariance matrix.
     UnknownVariables { names: Vec<String> },
     /// None of the traits of the covariance matrix appear in the model.
@@ -48,6 +54,11 @@ impl fmt::Display for SemError {
             SemError::Unsupported { what } => write!(
                 f,
                 "The model uses {what}, which genomicsemrs does not support. Rewrite the `model` without it."
+            ),
+            SemError::ContradictoryBounds { label, lower, upper } => write!(
+                f,
+                "The model's inequality constraints on `{label}` contradict each other: it must be above \
+                 {lower} and below {upper}. Fix the constraints in `model`."
             ),
             SemError::UnknownVariables { names } => write!(
                 f,
@@ -96,7 +107,7 @@ impl Classed for SemError {
             SemError::NotPositiveDefinite { .. } => "not_positive_definite",
             SemError::NotIdentified { .. } => "not_identified",
             SemError::NotConverged { .. } => "not_converged",
-            SemError::UnknownLabel { .. } => "model_syntax",
+            SemError::UnknownLabel { .. } | SemError::ContradictoryBounds { .. } => "model_syntax",
         }
     }
 }

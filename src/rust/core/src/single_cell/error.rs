@@ -126,6 +126,9 @@ pub enum GeneStatus {
     TooFewObservations,
     /// After removing missing values the covariates are collinear.
     DesignSingular,
+    /// The donor variance cannot be told apart from the residual variance for this cell set
+    /// (see `identifiable.rs`): tau is not estimable.
+    NotIdentifiable,
 }
 
 impl GeneStatus {
@@ -138,6 +141,7 @@ impl GeneStatus {
             GeneStatus::NonFinite => "non_finite",
             GeneStatus::TooFewObservations => "too_few_observations",
             GeneStatus::DesignSingular => "design_singular",
+            GeneStatus::NotIdentifiable => "tau_not_identifiable",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! chunks.
 
 use super::expression::{group_by_missing, observed_cells, Expression};
+use super::identifiable::tau_identifiable;
 use super::reml::RemlSystem;
 use super::shared::{fit_shared_tau, summarise_group, GroupStats};
 use super::stage1::{build_stage1, Design, DonorEigensystem, DonorKernel};
@@ -145,7 +146,13 @@ pub fn fit_null_sc(
         if let Some(sys) = sys {
             record.n_donors = sys.n_donors;
             record.single_cell_donors = sys.single_cell_donors;
-            if let TauMode::Shared = options.tau {
+            let estimated = !matches!(options.tau, TauMode::Fixed(_));
+            if estimated && !tau_identifiable(&sys) {
+                record
+                    .genes
+                    .iter()
+                    .for_each(|&g| fits.genes[g] = GeneFit::flagged(GeneStatus::NotIdentifiable));
+            } else if let TauMode::Shared = options.tau {
                 // Keep only the per-gene statistics (not U) until the pooled tau is known.
                 shared_groups.push(summarise_group(&sys, expr, &record.genes, options, cancel)?);
             } else {
@@ -245,6 +252,10 @@ pub fn fit_group_genes(
     }
     if let TauMode::Fixed(tau) = options.tau {
         check_tau(tau)?;
+    }
+    if !matches!(options.tau, TauMode::Fixed(_)) && !tau_identifiable(sys) {
+        fits.genes = vec![GeneFit::flagged(GeneStatus::NotIdentifiable); genes.len()];
+        return Ok(fits);
     }
     // Chunks come back in the order of `genes`: renumber them as positions in it.
     let mut position = 0;

@@ -32,3 +32,13 @@ pub const MAX_DECADE: i32 = 12;
 
 /// Maximum criterion evaluations of one root search.
 pub const MAX_ROOT_ITERATIONS: usize = 200;
+
+/// tau counts as not identifiable when the kernel's mean square eigenvalue left after
+/// projecting out the covariates is below this fraction of its value before (a GRM of ones is
+/// the intercept's direction: what is left is rounding, ~1e-16 relative), ...
+pub const IDENTIFIABLE_PROJECTED: f64 = 1e-10;
+
+/// ... or when the variance of those eigenvalues is below this fraction of their mean square
+/// (one cell per donor with K = I: all equal up to rounding, ~1e-15; the smallest genuine
+/// spread, a single donor with two cells among m, is about 1 / m, far above).
+pub const IDENTIFIABLE_SPREAD: f64 = 1e-9;

@@ -37,6 +37,15 @@ pub(super) fn read_id_columns(
 ) -> Result<Vec<Vec<String>>, GrmError> {
     let mut ids = vec![Vec::new(); columns];
     for_each_line(path, |line_number, line| {
+        if line.contains('\0') {
+            return Err(GrmError::Malformed {
+                path: path.to_path_buf(),
+                line: line_number,
+                detail:
+                    "it holds a NUL byte, so it is not a text id file (was a binary file given?)"
+                        .into(),
+            });
+        }
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.is_empty() {
             return Ok(());
