@@ -47,7 +47,7 @@
 commonfactorGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", cores = NULL,
                              toler = FALSE, SNPSE = FALSE, parallel = TRUE, GC = "standard",
                              MPI = FALSE, TWAS = FALSE, smooth_check = FALSE,
-                             batch_size = 20000) {
+                             batch_size = 20000, checkpoint = NULL) {
   call <- sys.call()
   gwas_check_mpi(MPI, call)
   check_flag(TWAS, "TWAS", call = call)
@@ -60,6 +60,7 @@ commonfactorGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", 
   results <- gwas_batches(nrow(snps$data), batch_size, threads, function(rows, threads) {
     rs_value(rs_commonfactor_gwas(cov, base, gwas_snp_list(snps, rows), opts, threads),
              call = call)
-  }, call)
+  }, call, checkpoint, list("commonfactorGWAS", cov, snps[c("beta", "se", "var_snp", "base")],
+                            opts))
   common_gwas_output(snps, results, opts)
 }

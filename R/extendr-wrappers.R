@@ -9,6 +9,9 @@ rs_sitrep <- function(requested_threads) .Call(wrap__rs_sitrep, requested_thread
 #' @noRd
 rs_selftest_spin <- function(seconds, requested_threads) .Call(wrap__rs_selftest_spin, seconds, requested_threads)
 
+#' @noRd
+rs_fingerprint_doubles <- function(values, requested_threads) .Call(wrap__rs_fingerprint_doubles, values, requested_threads)
+
 #' Read up to `max_rows` data rows (all when negative) of a delimited file as character
 #' columns. Short rows are filled with NA, as `read.table(fill = TRUE)` does.
 #' @noRd

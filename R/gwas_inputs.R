@@ -118,28 +118,20 @@ gwas_snp_list <- function(snps, rows) {
 }
 
 # Runs `run_batch(rows, threads)` over consecutive batches of SNPs: sequentially on the
-# per-call thread pool, or as futures when a non-sequential future plan is set. Progress is
-# reported per batch through progressr. Returns the batch results in order.
-gwas_batches <- function(n, batch_size, threads, run_batch, call) {
+# per-call thread pool, or as futures when a non-sequential future plan is set, skipping the
+# batches a `checkpoint` folder already holds (`fingerprint`: what the results depend on).
+# Progress is reported per batch through progressr. Returns the batch results in order.
+gwas_batches <- function(n, batch_size, threads, run_batch, call, checkpoint = NULL,
+                         fingerprint = NULL) {
   check_number(batch_size, "batch_size", lower = 1, whole = TRUE,
                call = call)
   starts <- seq(1L, n, by = as.integer(batch_size))
   batches <- lapply(starts, function(s) s:min(n, s + as.integer(batch_size) - 1L))
-  progress <- progress_function(length(batches))
-  task <- function(rows, threads) {
-    out <- run_batch(rows, threads)
-    progress()
-    out
-  }
   use_future <- length(batches) > 1L && requireNamespace("future.apply", quietly = TRUE) &&
     !inherits(future::plan(), "sequential")
-  if (use_future) {
-    worker_threads <- if (is.na(threads)) 1L else threads
-    future.apply::future_lapply(batches, task, threads = worker_threads, future.seed = NULL,
-                                future.packages = "genomicsemrs")
-  } else {
-    lapply(batches, task, threads = threads)
-  }
+  cp <- checkpoint_open(checkpoint, c(fingerprint, list(batch_size = as.integer(batch_size))),
+                        length(batches), call)
+  run_batches(batches, run_batch, threads, use_future, cp, call)
 }
 
 gwas_threads <- function(parallel, cores, call) {

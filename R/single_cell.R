@@ -67,6 +67,9 @@
 #' @param future Spread gene batches with future.apply: `TRUE`, `FALSE`, or `NULL` (default)
 #'   for "when a non-sequential plan is set". Ignored for `tau = "shared"`, which needs all
 #'   genes at once.
+#' @param checkpoint A folder that every finished gene batch is written to, or `NULL` (off);
+#'   see [userGWAS()]: a rerun with the same inputs resumes, other inputs are refused. Not
+#'   available with `tau = "shared"`, which fits all genes at once.
 #' @param batch_size Genes per batch (the unit of progress and of future tasks). A double
 #'   matrix `expr` is read in place whatever the batch size. Other inputs are converted to a
 #'   dense batch of `batch_size` x cells doubles (54 MB for 256 genes and 26,593 cells), freed
@@ -94,9 +97,9 @@
 #' head(fit$fixed_effects)
 fit_null_sc <- function(expr, cells, grm = NULL, donor = "donor_id", covariates = character(),
                         donor_covariates = NULL, trait_type = "quantitative", tau = "per_gene",
-                        cores = NULL, future = NULL, batch_size = 256L) {
+                        cores = NULL, future = NULL, batch_size = 256L, checkpoint = NULL) {
   fit_null_engine(expr, cells, grm, donor, covariates, donor_covariates, trait_type, tau, cores,
-                  future, batch_size, call = sys.call())
+                  future, batch_size, checkpoint, call = sys.call())
 }
 
 #' Fit null models with one observation per sample
@@ -128,7 +131,7 @@ fit_null_sc <- function(expr, cells, grm = NULL, donor = "donor_id", covariates 
 #' fit_null(rbind(trait = drop(y)), samples, grm = grm, covariates = "age", cores = 1)
 fit_null <- function(expr, samples, grm, id = "sample_id", covariates = character(),
                      trait_type = "quantitative", tau = "per_gene", cores = NULL,
-                     future = NULL, batch_size = 256L) {
+                     future = NULL, batch_size = 256L, checkpoint = NULL) {
   call <- sys.call()
   if (missing(grm) || is.null(grm)) {
     gsem_abort(paste0("`grm` is required: with one observation per sample and no GRM the ",
@@ -144,7 +147,7 @@ fit_null <- function(expr, samples, grm, id = "sample_id", covariates = characte
     }
   }
   fit_null_engine(expr, samples, grm, id, covariates, NULL, trait_type, tau, cores, future,
-                  batch_size, call = call)
+                  batch_size, checkpoint, call = call)
 }
 
 #' @export

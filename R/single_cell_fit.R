@@ -6,7 +6,7 @@
 default_batch_size <- 256L
 
 fit_null_engine <- function(expr, cells, grm, donor, covariates, donor_covariates, trait_type,
-                            tau, cores, future, batch_size, call) {
+                            tau, cores, future, batch_size, checkpoint, call) {
   check_trait_type(trait_type, call)
   tau_mode <- check_tau(tau, call)
   threads <- resolve_cores(cores, call = call)
@@ -29,11 +29,16 @@ fit_null_engine <- function(expr, cells, grm, donor, covariates, donor_covariate
   donors <- donor_structure(cells, donor, grm, call = call)
   x <- design_matrix(cells, donor, covariates, donor_covariates, call = call)
   setup <- list(donors = donors, x = x, threads = threads, call = call)
+  if (!is.null(checkpoint) && identical(tau_mode, "shared")) {
+    gsem_abort(paste0("`checkpoint` needs gene batches, but `tau = \"shared\"` fits all genes ",
+                      "at once; use it without `checkpoint`."), call = call)
+  }
   fitted <- if (identical(tau_mode, "shared")) {
     fit_shared(source, setup)
   } else {
+    fingerprint <- list("fit_null", expr, donors, x, tau_mode, as.integer(batch_size))
     fit_batched(source, setup, if (is.numeric(tau_mode)) tau_mode else NA_real_, use_future,
-                batch_size)
+                batch_size, checkpoint, fingerprint)
   }
   null_fit_object(source, setup, fitted, tau_mode)
 }
@@ -71,7 +76,8 @@ build_stage1 <- function(setup, observed, as_flag) {
                               setup$threads), call = setup$call)
 }
 
-fit_batched <- function(source, setup, tau, use_future, batch_size) {
+fit_batched <- function(source, setup, tau, use_future, batch_size, checkpoint = NULL,
+                        fingerprint = NULL) {
   groups <- missing_groups(source, batch_size)
   full <- build_stage1(setup, NULL, FALSE)
   states <- lapply(groups, function(g) {
@@ -85,7 +91,6 @@ fit_batched <- function(source, setup, tau, use_future, batch_size) {
       tasks[[length(tasks) + 1L]] <- list(group = k, genes = genes)
     }
   }
-  progress <- progress_function(length(tasks))
   run_task <- function(task, threads) {
     view <- source$view(task$genes)
     out <- rs_value(rs_fit_genes_sc(states[[task$group]], view$values, view$n_genes, view$genes,
@@ -97,16 +102,10 @@ fit_batched <- function(source, setup, tau, use_future, batch_size) {
       rm(view)
       gc(full = FALSE)
     }
-    progress()
     out
   }
-  results <- if (use_future && length(tasks)) {
-    worker_threads <- if (is.na(setup$threads)) 1L else setup$threads
-    future.apply::future_lapply(tasks, run_task, threads = worker_threads,
-                                future.seed = NULL, future.packages = "genomicsemrs")
-  } else {
-    lapply(tasks, run_task, threads = setup$threads)
-  }
+  cp <- checkpoint_open(checkpoint, fingerprint, length(tasks), setup$call)
+  results <- run_batches(tasks, run_task, setup$threads, use_future, cp, setup$call)
   list(groups = groups, states = states, tasks = tasks, results = results, shared_tau = NULL)
 }
 

@@ -41,6 +41,14 @@
 #' @param batch_size SNPs per batch: the unit of progress reports and of `future` tasks.
 #' @param usermod For `analytic = TRUE`: a [usermodel()] result for the model without the SNP
 #'   (fitted here when `NULL`).
+#' @param checkpoint A folder (created if needed) to which every finished batch is written
+#'   at once, or `NULL` (off). Calling the function again with the same inputs and folder
+#'   skips the finished batches and returns a result identical to an uninterrupted run (a
+#'   message says how many batches were resumed); a call whose inputs or options differ is
+#'   refused with an error of class `genomicsemrs_error_checkpoint_mismatch`. Batches are
+#'   written under temporary names and renamed, so a killed run never leaves a half-written
+#'   batch, and workers of a `future` plan (e.g. Slurm jobs) can share the folder. Not used
+#'   with `analytic = TRUE`, which computes all SNPs in one pass.
 #' @return With `sub = FALSE`, a list with one data frame per SNP (the model's parameters,
 #'   in lavaan's parameter-table order); with `sub`, a list with one data frame per selected
 #'   parameter and one row per SNP. Columns: `SNP CHR BP MAF A1 A2 lhs op rhs free label est
@@ -128,7 +136,7 @@ userGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", model = 
                      printwarn = TRUE, sub = FALSE, cores = NULL, toler = FALSE, SNPSE = FALSE,
                      parallel = TRUE, GC = "standard", MPI = FALSE, smooth_check = FALSE,
                      TWAS = FALSE, std.lv = FALSE, fix_measurement = TRUE, Q_SNP = FALSE,
-                     analytic = FALSE, batch_size = 20000, usermod = NULL) {
+                     analytic = FALSE, batch_size = 20000, usermod = NULL, checkpoint = NULL) {
   call <- sys.call()
   gwas_check_mpi(MPI, call)
   check_flag(printwarn, "printwarn", call = call)
@@ -161,7 +169,8 @@ userGWAS <- function(covstruc = NULL, SNPs = NULL, estimation = "DWLS", model = 
   results <- gwas_batches(nrow(snps$data), batch_size, threads, function(rows, threads) {
     rs_value(rs_user_gwas(cov, base, gwas_snp_list(snps, rows), model, opts, keep, threads),
              call = call)
-  }, call)
+  }, call, checkpoint, list("userGWAS", cov, snps[c("beta", "se", "var_snp", "base")], model,
+                            opts, keep))
   user_gwas_output(snps, table[keep, , drop = FALSE], results, prepared, opts,
                    printwarn = printwarn, sub = !isFALSE(sub), TWAS = TWAS)
 }

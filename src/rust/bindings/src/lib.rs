@@ -1,6 +1,7 @@
 //! extendr bindings of genomicsemrs: conversion, error mapping, per-call thread pools and
 //! interrupt polling. No numerics live here; they are in the R-free `gsem_core` crate.
 
+mod checkpoint;
 mod convert;
 mod errors;
 mod grm;
@@ -21,6 +22,7 @@ use extendr_api::prelude::*;
 extendr_module! {
     mod genomicsemrs;
     use sitrep;
+    use checkpoint;
     use io;
     use munge;
     use ldsc;

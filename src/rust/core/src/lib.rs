@@ -6,6 +6,7 @@
 
 pub mod collections;
 pub mod error;
+pub mod fingerprint;
 pub mod gwas;
 pub mod io;
 pub mod ldsc;

@@ -287,7 +287,15 @@ fn problem_genes_are_flagged_and_the_others_still_fit() {
     // and residual variances coincide, so tau is not identifiable.
     assert_eq!(
         status,
-        [Constant, NonFinite, TooFewObservations, Ok, Ok, Ok, NotIdentifiable]
+        [
+            Constant,
+            NonFinite,
+            TooFewObservations,
+            Ok,
+            Ok,
+            Ok,
+            NotIdentifiable
+        ]
     );
     assert!(fits.genes[0].tau.is_nan() && fits.beta[0].is_nan());
     let single = &fits.groups[fits.group_of_gene[3]];
