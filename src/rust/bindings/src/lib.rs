@@ -2,6 +2,7 @@
 //! interrupt polling. No numerics live here; they are in the R-free `gsem_core` crate.
 
 mod convert;
+mod covariance;
 mod errors;
 mod grm;
 mod gwas;
@@ -29,4 +30,5 @@ extendr_module! {
     use sumstats;
     use grm;
     use single_cell;
+    use covariance;
 }
