@@ -27,8 +27,10 @@
 #'   `FA_diag` when requested), each `list(eigenvalues, differences, nfactors, nfactors_diff,
 #'   plots)`: the observed and simulated eigenvalues (the scree plot's data), observed minus
 #'   simulated, the suggested number of components (or factors) from each, and the two
-#'   ggplots (`NULL` without ggplot2). The plots are printed and the suggestions reported as
-#'   GenomicSEM does.
+#'   ggplots. The plots are printed and the suggestions reported as GenomicSEM does. The plots
+#'   are built only when they are printed or saved: `plots` is `NULL` without ggplot2, or with
+#'   `options(genomicsemrs.verbose = FALSE)` and `save.pdf = FALSE` (the data they show are
+#'   `eigenvalues` and `differences`).
 #' @section Differences from GenomicSEM:
 #' * The results are returned (invisibly) as a list; GenomicSEM returned NULL and only printed
 #'   plots and text.
@@ -93,7 +95,9 @@ paLDSC <- function(S = S, V = V, r = NULL, p = NULL, save.pdf = F, diag = F, fa 
       pa_progress("Running FA diagonalized parallel analysis. Replication number: ", r)
     }
   }
-  if (plots) out <- pa_add_plots(out, S, k)
+  # the plots are built when they are shown or saved (building them costs 20x the analysis)
+  shown <- isTRUE(getOption("genomicsemrs.verbose", TRUE))
+  if (plots && (shown || save.pdf)) out <- pa_add_plots(out, S, k)
   pa_report(out)
   if (save.pdf) pa_save(out)
   invisible(out)

@@ -113,9 +113,9 @@ qtrait_ldsc <- function(LDSCoutput, call) {
 qtrait_cat <- function(...) if (isTRUE(getOption("genomicsemrs.verbose", TRUE))) cat(...)
 
 qtrait_fit <- function(LDSCoutput, model, imp_cov, std.lv = FALSE, call) {
-  fit <- withr::with_options(list(genomicsemrs.verbose = FALSE),
-                             usermodel(LDSCoutput, estimation = "DWLS", model = model, std.lv = std.lv,
-                                       imp_cov = imp_cov))
+  old <- options(genomicsemrs.verbose = FALSE)
+  on.exit(options(old))
+  fit <- usermodel(LDSCoutput, estimation = "DWLS", model = model, std.lv = std.lv, imp_cov = imp_cov)
   if (is.null(fit)) {
     gsem_abort("A QTrait model gave latent correlations outside [-1, 1]; check the indicators.",
                class = "not_converged", call = call)

@@ -49,6 +49,7 @@ test_that("paLDSC() attaches nothing and returns invisibly", {
   expect_identical(search(), before)
   expect_named(out, "PA")
   expect_identical(nrow(out$PA$eigenvalues), 10L)
+  expect_null(out$PA$plots)
 })
 
 test_that("bad input to paLDSC() gives classed errors naming the argument", {
@@ -61,4 +62,22 @@ test_that("bad input to paLDSC() gives classed errors naming the argument", {
   expect_error(paLDSC(S = L$S_Stand, V = L$V_Stand, p = 1.5), "`p`", class = "genomicsemrs_error_argument")
   expect_error(paLDSC(S = L$S_Stand, V = L$V_Stand, r = 0), "`r`", class = "genomicsemrs_error_argument")
   expect_error(paLDSC(S = L$S_Stand, V = -L$V_Stand), "positive", class = "genomicsemrs_error_argument")
+})
+
+test_that("paLDSC(fa = TRUE) reproduces pa_diag_fa (needs psych)", {
+  skip_if_not_installed("ggplot2")
+  skip_if_not_installed("psych")
+  skip_if_not_installed("Matrix")
+  L <- wave2_ldsc()
+  golden <- readRDS(wave2_dir("pa_diag_fa.plots.rds"))
+  stdout <- readLines(wave2_dir("stdout", "pa_diag_fa.txt"))
+  withr::local_dir(withr::local_tempdir())
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  set.seed(2)
+  printed <- utils::capture.output(out <- paLDSC(S = L$S_Stand, V = L$V_Stand, r = 30, diag = TRUE, fa = TRUE,
+                                                 nfactors = 2))
+  expect_identical(printed, stdout)
+  plots <- c(out$PA$plots, out$PA_diag$plots, out$FA$plots, out$FA_diag$plots)
+  for (i in seq_along(plots)) expect_pa_plot(plots[[i]], golden[[i]])
 })
