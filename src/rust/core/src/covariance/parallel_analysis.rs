@@ -47,8 +47,7 @@ pub fn null_eigenvalues(
     prob: f64,
 ) -> Result<NullEigenvalues, CovarianceError> {
     let kstar = k * (k + 1) / 2;
-    if mu.len() != kstar || root.nrows() != kstar || root.ncols() != kstar || z.nrows() != kstar
-    {
+    if mu.len() != kstar || root.nrows() != kstar || root.ncols() != kstar || z.nrows() != kstar {
         return Err(CovarianceError::Dimensions {
             what: format!(
                 "Parallel analysis of a {k} x {k} matrix needs vectors of {kstar} values and a \
