@@ -25,8 +25,9 @@
 #'   at shifts `min + i (max - min) / INTERVALS` for `i = 1..INTERVALS` (`QUAD = TRUE`:
 #'   `i = 0..INTERVALS-1`) but drawn at `seq(min, max, length.out = INTERVALS)`, and the fitted
 #'   line ignores the control variables (drawn at controls = 0).
-#' * With `INTERCEPT = FALSE` the points are plotted against the first predictor (GenomicSEM
-#'   used the second column, which fails with one predictor).
+#' * With `INTERCEPT = FALSE` the points are plotted against the first predictor and the
+#'   fitted line goes through the origin (GenomicSEM plotted the second column, which fails
+#'   with one predictor, and used the first slope as intercept).
 #' * ggplot2 is used through its namespace (GenomicSEM needed it attached); without it the
 #'   function stops with a classed error (`genomicsemrs_error_missing_package`).
 #' @seealso [summaryGLS()], [subSV()]
@@ -64,7 +65,7 @@ summaryGLSbands <- function(OBJECT = NULL, Y = NULL, V_Y = NULL, PREDICTORS, INT
   fit <- gls_fit(X, outcome, call)
   table <- cbind(betas = fit$beta, pvals = fit$p, SE = fit$se, Z = fit$z)
   rownames(table) <- colnames(X)
-  beta <- fit$beta
+  beta <- if (INTERCEPT) fit$beta else c(0, fit$beta)
 
   x1 <- base[, 1]
   lo <- min(x1)

@@ -50,3 +50,14 @@ test_that("bad input to summaryGLSbands() gives classed errors", {
   expect_error(summaryGLSbands(OBJECT = sub_SS, PREDICTORS = pred, XCOORDS = 1), "XCOORDS",
                class = "genomicsemrs_error_argument")
 })
+
+test_that("summaryGLSbands() without intercept draws a line through the origin", {
+  skip_if_not_installed("ggplot2")
+  sub_SS <- wave2_golden("subSV_SStand_offdiag")
+  pred <- wave2_pred_ll()
+  table <- quiet(summaryGLS(OBJECT = sub_SS, PREDICTORS = pred, INTERCEPT = FALSE))
+  plot <- quiet(summaryGLSbands(OBJECT = sub_SS, PREDICTORS = pred, INTERCEPT = FALSE))
+  curve <- plot$layers[[2]]$stat_params$fun
+  expect_equal(curve(c(0, 1)), c(0, table["b1", "betas"]))
+  expect_identical(plot$data$Predictors, pred)
+})
