@@ -53,6 +53,9 @@
 paLDSC <- function(S = S, V = V, r = NULL, p = NULL, save.pdf = F, diag = F, fa = F, fm = NULL,
                    nfactors = NULL) {
   call <- sys.call()
+  if (missing(S) || missing(V)) {
+    gsem_abort("Give `S` and `V` (for example `S_Stand` and `V_Stand` of an `ldsc()` result).", call = call)
+  }
   S <- check_matrix(S, "S", symmetric = TRUE, call = call)
   k <- nrow(S)
   kstar <- k * (k + 1) / 2

@@ -54,6 +54,7 @@ test_that("paLDSC() attaches nothing and returns invisibly", {
 
 test_that("bad input to paLDSC() gives classed errors naming the argument", {
   L <- wave2_ldsc()
+  expect_error(paLDSC(S = L$S_Stand), "`V`", class = "genomicsemrs_error_argument")
   expect_error(paLDSC(S = L$S_Stand[, 1:4], V = L$V_Stand), "`S`", class = "genomicsemrs_error_argument")
   expect_error(paLDSC(S = L$S_Stand, V = L$V_Stand[1:10, 1:10]), "`V`", class = "genomicsemrs_error_argument")
   S <- L$S_Stand
