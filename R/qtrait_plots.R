@@ -49,23 +49,46 @@ qtrait_save_plots <- function(d, indicators, trait, stdout, path) {
   y_var <- if (stdout) "Observed" else "Beta"
   weight <- if (stdout) "Weight_std" else "Weight_unstd"
   colours <- grDevices::colorRampPalette(c("black", "#BEBEBE"))(nrow(frames$betas))
+  axes <- qtrait_axes(p, x_var, y_var, stdout)
   scatter <- gg$ggplot(p, gg$aes(x = .data[[x_var]], y = .data[[y_var]], size = .data[[weight]],
                                  label = .data[["Indicator"]])) +
-    gg$geom_abline(data = frames$betas, gg$aes(intercept = 0, slope = .data[["slope"]], color = .data[["model"]]),
-                   linewidth = 1) +
-    gg$geom_point(gg$aes(fill = .data[["highlight"]]), shape = 21) +
-    gg$geom_text(vjust = -1, size = 5) +
     gg$scale_fill_manual(values = c(yes = "red", no = "black"), guide = "none") +
     gg$scale_color_manual(values = colours, breaks = frames$betas$model,
                           labels = paste(frames$betas$model, round(frames$betas$slope, 3))) +
     gg$scale_size(guide = "none") +
+    gg$scale_x_continuous(breaks = axes$x_breaks, limits = axes$x_limits) +
+    gg$scale_y_continuous(breaks = axes$y_breaks, limits = axes$y_limits) +
     gg$theme_classic(base_family = "serif") +
     gg$labs(title = " ", color = "Model beta",
             x = if (stdout) "Lambda (Standardized)" else "Lambda (Unstandardized)",
             y = if (stdout) "Genetic correlation (rG)" else "Beta (Unstandardized)")
+  lines <- if (stdout) {
+    gg$geom_segment(data = frames$betas, gg$aes(x = 0, y = 0, xend = 1, yend = .data[["slope"]],
+                                                color = .data[["model"]]), inherit.aes = FALSE, linewidth = 1)
+  } else {
+    gg$geom_abline(data = frames$betas, gg$aes(intercept = 0, slope = .data[["slope"]], color = .data[["model"]]),
+                   linewidth = 1)
+  }
+  scatter <- scatter + lines + gg$geom_point(gg$aes(fill = .data[["highlight"]]), shape = 21) +
+    gg$geom_text(vjust = -1, size = 5)
   grDevices::pdf(path, width = 12, height = 13)
   on.exit(grDevices::dev.off())
   print(heat)
   print(scatter)
   invisible(path)
+}
+
+# Axis limits and breaks as GenomicSEM sets them: standardized axes on [0, 1] (y on [-1, 0],
+# [0, 1] or [-1, 1] by the signs of the genetic correlations), unstandardized ones on the data
+# range with pretty() breaks.
+qtrait_axes <- function(p, x_var, y_var, stdout) {
+  if (!stdout) {
+    x <- range(p[[x_var]], na.rm = TRUE)
+    y <- range(p[[y_var]], na.rm = TRUE)
+    return(list(x_limits = x, y_limits = y, x_breaks = pretty(x, n = 5), y_breaks = pretty(y, n = 5)))
+  }
+  obs <- p$Observed
+  y <- if (all(obs < 0)) list(seq(-1, 0, 0.2), c(-1, 0)) else if (all(obs > 0)) list(seq(0, 1.2, 0.2), c(0, 1)) else
+    list(seq(-1, 1, 0.2), c(-1, 1))
+  list(x_limits = c(0, 1), y_limits = y[[2]], x_breaks = seq(0, 1, 0.2), y_breaks = y[[1]])
 }
