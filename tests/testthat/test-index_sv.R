@@ -46,3 +46,11 @@ test_that("bad input to indexS() and subSV() gives classed errors naming the arg
   expect_error(subSV(SMATRIX = L$S[, 1:4], VMATRIX = L$V, INDEXVALS = 1:3), "SMATRIX",
                class = "genomicsemrs_error_argument")
 })
+
+test_that("subSV() and indexS() error messages", {
+  cs <- readRDS(genomicsemrs_example("ldsc_T1_T5.rds"))
+  expect_snapshot(subSV(LDSC_OBJECT = cs, INDEXVALS = 1:3, TYPE = "X"), error = TRUE)
+  expect_snapshot(subSV(LDSC_OBJECT = cs, INDEXVALS = c(2, 20)), error = TRUE)
+  expect_snapshot(subSV(SMATRIX = cs$S, VMATRIX = cs$V[1:6, 1:6], INDEXVALS = 1:3), error = TRUE)
+  expect_snapshot(indexS(MATRIX = matrix(1, 2, 3)), error = TRUE)
+})

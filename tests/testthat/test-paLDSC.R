@@ -82,3 +82,11 @@ test_that("paLDSC(fa = TRUE) reproduces pa_diag_fa (needs psych)", {
   plots <- c(out$PA$plots, out$PA_diag$plots, out$FA$plots, out$FA_diag$plots)
   for (i in seq_along(plots)) expect_pa_plot(plots[[i]], golden[[i]])
 })
+
+test_that("paLDSC() and summaryGLS() error messages", {
+  cs <- readRDS(genomicsemrs_example("ldsc_T1_T5.rds"))
+  expect_snapshot(paLDSC(S = cs$S_Stand, V = cs$V_Stand[1:10, 1:10]), error = TRUE)
+  expect_snapshot(paLDSC(S = cs$S_Stand, V = -cs$V_Stand), error = TRUE)
+  sub <- subSV(LDSC_OBJECT = cs, INDEXVALS = c(2, 3, 4))
+  expect_snapshot(summaryGLS(OBJECT = sub, PREDICTORS = cbind(1:3, 1:3)), error = TRUE)
+})

@@ -76,3 +76,9 @@ test_that("bad input to QTrait() gives classed errors naming the argument", {
   expect_error(QTrait("no_such_file.RData", indicators = c("T1", "T2", "T3"), traits = "T5"),
                class = "genomicsemrs_error_io")
 })
+
+test_that("QTrait() error messages", {
+  cs <- readRDS(genomicsemrs_example("ldsc_T1_T5.rds"))
+  expect_snapshot(QTrait(cs, indicators = c("T1", "T2", "T9"), traits = "T5"), error = TRUE)
+  expect_snapshot(QTrait(cs, indicators = c("T1", "T2", "T3"), traits = "T3"), error = TRUE)
+})

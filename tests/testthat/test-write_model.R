@@ -41,3 +41,10 @@ test_that("bad input to write.model() gives classed errors", {
   expect_error(write.model(x$load, x$S, cutoff = 0.3, bifactor = NA), "bifactor",
                class = "genomicsemrs_error_argument")
 })
+
+test_that("write.model() error messages", {
+  cs <- readRDS(genomicsemrs_example("ldsc_T1_T5.rds"))
+  load <- matrix(c(0.23, 0.63, 0.61, 0.40, 0.46, 0.83, 0.06, -0.02, 0.10, -0.09), 5, 2)
+  expect_snapshot(write.model(load, cs$S, cutoff = 0.99), error = TRUE)
+  expect_snapshot(write.model(load[1:3, ], cs$S, cutoff = 0.3), error = TRUE)
+})
