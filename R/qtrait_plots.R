@@ -42,6 +42,7 @@ qtrait_save_plots <- function(d, indicators, trait, stdout, path) {
                                  label = round(.data[["Value"]], 2))) +
     gg$geom_tile() + gg$geom_text(color = "black", size = 5) +
     gg$scale_fill_gradient2(low = "#D73027", mid = "white", high = "#4575B4", midpoint = 0, limits = c(-1, 1)) +
+    gg$scale_x_discrete(labels = c("Observed", "Model-implied", "Residual")) +
     gg$theme_minimal(base_family = "serif") +
     gg$labs(title = paste("Observed, model-implied, and residual genetic correlations across indicators and", trait),
             x = "Genetic correlations", y = "Indicator", fill = "Correlation")
