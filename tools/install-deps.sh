@@ -10,6 +10,7 @@ DEB_PACKAGES=(
   r-cran-testthat r-cran-withr r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown
   r-cran-lavaan r-cran-lme4 r-cran-matrix r-cran-data.table
   r-cran-cli r-cran-progressr r-cran-future r-cran-future.apply
+  r-cran-ggplot2 r-cran-psych
 )
 
 missing=()

@@ -3,6 +3,7 @@
 
 mod checkpoint;
 mod convert;
+mod covariance;
 mod errors;
 mod grm;
 mod gwas;
@@ -31,4 +32,5 @@ extendr_module! {
     use sumstats;
     use grm;
     use single_cell;
+    use covariance;
 }

@@ -5,6 +5,7 @@
 //! binding layer can turn it into a classed R condition without knowing its details.
 
 pub mod collections;
+pub mod covariance;
 pub mod error;
 pub mod fingerprint;
 pub mod gwas;

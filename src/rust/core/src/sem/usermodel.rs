@@ -28,6 +28,8 @@ struct FitResult {
     values: Vec<f64>,
     se: Vec<f64>,
     std_all: Vec<f64>,
+    /// Sandwich covariance of the free parameters (order of their `free` index).
+    vcov: DMatrix<f64>,
 }
 
 fn subset_vech(v: &DMatrix<f64>, k: usize, keep: &[usize]) -> DMatrix<f64> {
@@ -104,6 +106,7 @@ fn fit_and_sandwich(
         values,
         se,
         std_all,
+        vcov: cov,
     })
 }
 
@@ -298,6 +301,7 @@ pub fn usermodel(
         model: fitted,
         v: v_use,
         s: s_use,
+        vcov: raw.vcov,
     })
 }
 

@@ -77,4 +77,7 @@ pub struct UsermodelOutput {
     /// V subset to `traits`, smoothed, in the caller's vech order.
     pub v: DMatrix<f64>,
     pub s: DMatrix<f64>,
+    /// Sandwich covariance of the free parameters of the unstandardized fit, indexed by the
+    /// parameter table's `free` number minus one (GenomicSEM's `Ohtt`).
+    pub vcov: DMatrix<f64>,
 }
