@@ -88,7 +88,6 @@ rs_fit_genes_sc <- function(stage1, expr, n_genes, genes, tau, requested_threads
 #' @noRd
 rs_fit_null_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads) .Call(wrap__rs_fit_null_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads)
 
-
 #' @noRd
 rs_gls <- function(x, omega, y) .Call(wrap__rs_gls, x, omega, y)
 
@@ -100,5 +99,6 @@ rs_null_eigenvalues <- function(k, mu, root, z, prob) .Call(wrap__rs_null_eigenv
 
 #' @noRd
 rs_eigenvalues <- function(m) .Call(wrap__rs_eigenvalues, m)
+
 
 # nolint end
