@@ -23,7 +23,7 @@ checkpoint_open <- function(dir, fingerprint_of, n_batches, call) {
                  class = "checkpoint_mismatch", call = call)
     }
   } else {
-    writeLines(c(fingerprint, paste("genomicsemrs", utils::packageVersion("genomicsemrs"))),
+    writeLines(c(fingerprint, paste("genomicsemrs", getNamespaceVersion("genomicsemrs"))),
                record)
   }
   list(dir = normalizePath(dir), n = n_batches)
