@@ -86,4 +86,24 @@ rs_fit_genes_sc <- function(stage1, expr, n_genes, genes, tau, requested_threads
 rs_fit_null_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads) .Call(wrap__rs_fit_null_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads)
 
 
+#' Reads one FUSION `.dat` file.
+#' @noRd
+rs_read_fusion <- function(path, binary, n, perm) .Call(wrap__rs_read_fusion, path, binary, n, perm)
+
+#' Every SNP's matrices, as two flat column-major arrays.
+#' @noRd
+rs_add_snps <- function(cov, snps, gc, var_snp_se2, requested_threads) .Call(wrap__rs_add_snps, cov, snps, gc, var_snp_se2, requested_threads)
+
+#' The joint S_Full and V_Full of several SNPs or genes.
+#' @noRd
+rs_multi_snp <- function(cov, ld, var, beta, se, var_se2, gene) .Call(wrap__rs_multi_snp, cov, ld, var, beta, se, var_se2, gene)
+
+#' Number of SNPs and sum of M_5_50 of an LD-score folder.
+#' @noRd
+rs_sim_ld_size <- function(ld) .Call(wrap__rs_sim_ld_size, ld)
+
+#' Simulates `ncol(normals)` iterations and writes their files into `dir`.
+#' @noRd
+rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, dir, gzip, requested_threads) .Call(wrap__rs_sim_ldsc, ld, cov, n, r_pheno, int, normals, dir, gzip, requested_threads)
+
 # nolint end

@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod fusion;
 mod grm;
 mod gwas;
 mod interrupt;
@@ -10,8 +11,10 @@ mod io;
 mod ldsc;
 mod munge;
 mod sem;
+mod simld;
 mod single_cell;
 mod single_cell_state;
+mod snp_sets;
 mod sitrep;
 mod sumstats;
 mod threads;
@@ -29,4 +32,7 @@ extendr_module! {
     use sumstats;
     use grm;
     use single_cell;
+    use fusion;
+    use snp_sets;
+    use simld;
 }

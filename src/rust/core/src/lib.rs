@@ -6,6 +6,7 @@
 
 pub mod collections;
 pub mod error;
+pub mod fusion;
 pub mod gwas;
 pub mod io;
 pub mod ldsc;
@@ -13,6 +14,7 @@ pub mod munge;
 pub mod parallel;
 pub mod rmath;
 pub mod sem;
+pub mod simld;
 pub mod single_cell;
 
 /// Version of the core crate, reported by `genomicsemrs_sitrep()`.
