@@ -53,8 +53,8 @@ multi_ld <- function(LD, n, what, call) {
 #'   columns (in LD order).
 #'
 #' @section Differences from GenomicSEM:
-#' * `SNPlist` with more than one SNP works (GenomicSEM stops with "the condition has length
-#'   > 1"); SNPs of `LD` that are not in `SNPs` (after `SNPlist`) are an error of class
+#' * `SNPlist` with more than one SNP works (GenomicSEM stops with "the condition has
+#'   length > 1"); SNPs of `LD` that are not in `SNPs` (after `SNPlist`) are an error of class
 #'   `genomicsemrs_error_ld_names` naming them, as is an `LD` of the wrong size (GenomicSEM
 #'   only prints "ERROR" and continues).
 #' * An `LD` that is not symmetric positive definite is an error (class

@@ -8,6 +8,7 @@ mod grm;
 mod gwas;
 mod interrupt;
 mod io;
+mod lapack;
 mod ldsc;
 mod munge;
 mod sem;

@@ -3,6 +3,7 @@
 use crate::convert::{dmatrix, named_list, optional_int};
 use crate::errors::{core_error, reply, RError};
 use crate::interrupt;
+use crate::lapack::r_lapack_eigen;
 use crate::threads;
 use extendr_api::prelude::*;
 use gsem_core::simld::{read_ld_folder, simulate_iteration, SimSpec};
@@ -51,7 +52,16 @@ fn rs_sim_ldsc(
         for r in 0..normals.ncols() {
             let column: Vec<f64> = normals.column(r).iter().copied().collect();
             interrupt::run(threads, |cancel| {
-                simulate_iteration(&table, &spec, &column, Path::new(dir), r + 1, gzip, cancel)
+                simulate_iteration(
+                    &table,
+                    &spec,
+                    &column,
+                    &r_lapack_eigen,
+                    Path::new(dir),
+                    r + 1,
+                    gzip,
+                    cancel,
+                )
             })?
             .map_err(core_error)?;
         }

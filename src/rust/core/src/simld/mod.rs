@@ -5,7 +5,8 @@
 //! Sigma_j[a, b] = sqrt(N_a N_b) C_ab / M l_j + rPheno_ab N_ab / sqrt(N_a N_b), where C is the
 //! population genetic covariance matrix, N the sample sizes (N_ab the overlap) and M the sum of
 //! M_5_50. The standard normals are drawn in R (in the original's order); [`mvnorm`] turns
-//! them into draws exactly as `MASS::mvrnorm()` does.
+//! them into draws as `MASS::mvrnorm()` does, with the eigen routine the caller gives (R's
+//! LAPACK dsyevr in the bindings, for R's eigenvector signs).
 
 mod error;
 mod files;
@@ -36,8 +37,11 @@ impl SimSpec {
             if a == b {
                 self.n[(a, a)] * self.cov[(a, a)] / m * l + self.int[a]
             } else {
-                let nn = (self.n[(a, a)] * self.n[(b, b)]).sqrt();
-                nn * self.cov[(a, b)] / m * l + self.r_pheno[(a, b)] * self.n[(a, b)] / nn
+                // GenomicSEM fills both triangles from the pair (first, second) with
+                // first < second, i.e. from the upper triangles of its inputs.
+                let (p, q) = (a.min(b), a.max(b));
+                let nn = (self.n[(p, p)] * self.n[(q, q)]).sqrt();
+                nn * self.cov[(p, q)] / m * l + self.r_pheno[(p, q)] * self.n[(p, q)] / nn
             }
         })
     }
@@ -47,12 +51,16 @@ impl SimSpec {
 const CHUNK: usize = 4096;
 
 /// Z (n_snps x k, SNP-major) from `normals` (k per SNP, in SNP order).
-pub fn simulate_z(
+pub fn simulate_z<E>(
     table: &LdTable,
     spec: &SimSpec,
     normals: &[f64],
+    eigen: &E,
     cancel: &CancelToken,
-) -> Result<Vec<f64>, SimError> {
+) -> Result<Vec<f64>, SimError>
+where
+    E: Fn(&DMatrix<f64>) -> Option<mvnorm::Eigen> + Sync,
+{
     let k = spec.cov.nrows();
     let n_snps = table.l2.len();
     let mut z = vec![0.0; n_snps * k];
@@ -65,7 +73,7 @@ pub fn simulate_z(
             .map(|(i, out)| {
                 let j = first + i;
                 let sigma = spec.sigma(table.m, table.l2[j]);
-                crate::simld::mvnorm::mvrnorm_one(&sigma, &normals[j * k..(j + 1) * k], out)
+                mvnorm::mvrnorm_one(&sigma, eigen, &normals[j * k..(j + 1) * k], out)
                     .ok_or_else(|| SimError::NotPositiveDefinite {
                         snp: table.snp[j].clone(),
                     })
@@ -77,15 +85,20 @@ pub fn simulate_z(
 }
 
 /// One iteration: simulate and write `iter{iteration}GWAS{i}.sumstats[.gz]` into `dir`.
-pub fn simulate_iteration(
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_iteration<E>(
     table: &LdTable,
     spec: &SimSpec,
     normals: &[f64],
+    eigen: &E,
     dir: &Path,
     iteration: usize,
     gzip: bool,
     cancel: &CancelToken,
-) -> Result<(), SimError> {
+) -> Result<(), SimError>
+where
+    E: Fn(&DMatrix<f64>) -> Option<mvnorm::Eigen> + Sync,
+{
     let k = spec.cov.nrows();
     if normals.len() != table.l2.len() * k {
         return Err(SimError::BadNumber {
@@ -94,7 +107,7 @@ pub fn simulate_iteration(
             value: format!("{} values for {} SNPs x {k} traits", normals.len(), table.l2.len()),
         });
     }
-    let z = simulate_z(table, spec, normals, cancel)?;
+    let z = simulate_z(table, spec, normals, eigen, cancel)?;
     let results: Vec<Result<(), SimError>> = (0..k)
         .into_par_iter()
         .map(|i| {

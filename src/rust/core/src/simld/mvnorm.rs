@@ -3,11 +3,12 @@
 //! draw: mvrnorm computes V diag(sqrt(max(lambda, 0))) x with (lambda, V) = eigen(Sigma), and
 //! the sign of each eigenvector changes the draw.
 //!
-//! R's eigen calls LAPACK's dsyevr (lower triangle): Householder tridiagonalisation T = Q' A Q
-//! (dsytd2's reflectors), eigenvectors z of T by MRRR, which fixes each z to be positive at its
-//! twist index, the position of its largest component, and V = Q z. The values are returned
-//! in decreasing order. This module follows the same steps; T's eigenvectors come from a dense
-//! solver and get LAPACK's sign.
+//! R's eigen calls LAPACK's dsyevr (lower triangle): Householder tridiagonalisation T = Q' A Q,
+//! eigenvectors z of T by MRRR (each z positive at its twist index) and V = Q z, values in
+//! decreasing order. The twist index MRRR picks is not always the largest component, so only
+//! LAPACK itself reproduces R's signs: the caller passes the eigen routine (the R bindings
+//! call the dsyevr R uses). [`r_eigen`] follows the same steps with a dense solver for T and
+//! the largest-component sign rule; it agrees with LAPACK up to the sign of some vectors.
 
 use nalgebra::{DMatrix, SymmetricEigen};
 
@@ -106,10 +107,17 @@ pub fn r_eigen(sigma: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
     (values, q * z)
 }
 
-/// V diag(sqrt(max(lambda, 0))) x into `out`; `None` when Sigma is not positive definite in
-/// mvrnorm's sense (an eigenvalue below -1e-6 |lambda_1|).
-pub fn mvrnorm_one(sigma: &DMatrix<f64>, x: &[f64], out: &mut [f64]) -> Option<()> {
-    let (values, vectors) = r_eigen(sigma);
+/// An eigen decomposition of a symmetric matrix: values in decreasing order and the vectors
+/// in columns, or `None` when it failed.
+pub type Eigen = (Vec<f64>, DMatrix<f64>);
+
+/// V diag(sqrt(max(lambda, 0))) x into `out` with (lambda, V) = `eigen(sigma)`; `None` when
+/// Sigma is not positive definite in mvrnorm's sense (an eigenvalue below -1e-6 |lambda_1|).
+pub fn mvrnorm_one<E>(sigma: &DMatrix<f64>, eigen: &E, x: &[f64], out: &mut [f64]) -> Option<()>
+where
+    E: Fn(&DMatrix<f64>) -> Option<Eigen>,
+{
+    let (values, vectors) = eigen(sigma)?;
     let first = values.first().copied().unwrap_or(0.0);
     if values.iter().any(|&v| !(v >= -TOL * first.abs())) {
         return None;
