@@ -26,20 +26,11 @@ snp_set_columns <- function(x, k, var_col, arg, call) {
   list(data = x, var = var, beta = beta, se = se)
 }
 
-# Each SNP's S_Full (named) and V_Full (unnamed) as two lists.
-full_lists <- function(cov, cols, GC, var_se2, threads, first_name, call) {
-  out <- rs_value(rs_add_snps(cov, list(beta = as.vector(cols$beta), se = as.vector(cols$se),
-                                        var_snp = cols$var), GC, var_se2, threads), call = call)
-  n <- length(cols$var)
-  S <- array(out$S, c(out$s_dim, out$s_dim, n))
-  V <- array(out$V, c(out$v_dim, out$v_dim, n))
-  names <- list(first_name, first_name)
-  list(V_Full = lapply(seq_len(n), function(i) V[, , i]),
-       S_Full = lapply(seq_len(n), function(i) {
-         s <- S[, , i]
-         dimnames(s) <- names
-         s
-       }))
+# Each SNP's S_Full (named) and V_Full (unnamed) as two lists, built by the Rust side.
+full_lists <- function(cov, cols, GC, var_se2, threads, names, call) {
+  rs_value(rs_add_snps(cov, list(beta = as.vector(cols$beta), se = as.vector(cols$se),
+                                 var_snp = cols$var), GC, var_se2, as.character(names), threads),
+           call = call)
 }
 
 legacy_snpse <- function(SNPSE, call) {

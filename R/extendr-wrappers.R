@@ -90,9 +90,9 @@ rs_fit_null_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, n
 #' @noRd
 rs_read_fusion <- function(path, binary, n, perm) .Call(wrap__rs_read_fusion, path, binary, n, perm)
 
-#' Every SNP's matrices, as two flat column-major arrays.
+#' Every SNP's S_Full (with `names` as dimnames) and V_Full, as two R lists of matrices.
 #' @noRd
-rs_add_snps <- function(cov, snps, gc, var_snp_se2, requested_threads) .Call(wrap__rs_add_snps, cov, snps, gc, var_snp_se2, requested_threads)
+rs_add_snps <- function(cov, snps, gc, var_snp_se2, names, requested_threads) .Call(wrap__rs_add_snps, cov, snps, gc, var_snp_se2, names, requested_threads)
 
 #' The joint S_Full and V_Full of several SNPs or genes.
 #' @noRd

@@ -11,9 +11,14 @@ snps <- readRDS(genomicsemrs_example("sumstats_T1_T5.rds"))
 snps <- snps[rep_len(seq_len(nrow(snps)), n), ]
 run <- function() suppressWarnings(addSNPs(covstruc, snps, parallel = TRUE, cores = threads))
 invisible(run())
-times <- replicate(3, system.time(run())[["elapsed"]])
-cat(sprintf("addSNPs: %d SNPs x 5 traits on %d threads: median %.2f s (runs: %s)\n", n, threads,
-            stats::median(times), paste(sprintf("%.2f", times), collapse = ", ")))
+timed <- replicate(3, {
+  t <- system.time(run())
+  c(wall = t[["elapsed"]], cpu = t[["user.self"]] + t[["sys.self"]])
+})
+cat(sprintf("addSNPs: %d SNPs x 5 traits on %d threads: median wall %.2f s, CPU %.2f s (wall runs: %s; load average %s)\n",
+            n, threads, stats::median(timed["wall", ]), stats::median(timed["cpu", ]),
+            paste(sprintf("%.2f", timed["wall", ]), collapse = ", "),
+            paste(readLines("/proc/loadavg", warn = FALSE), collapse = "")))
 timings <- file.path(ref, "genomicsem", "wave2", "timings.tsv")
 if (file.exists(timings)) {
   t <- utils::read.delim(timings)
