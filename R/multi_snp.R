@@ -129,6 +129,9 @@ multiSNP <- function(covstruc, SNPs, LD, SNPSE = FALSE, SNPlist = NA) {
 #' * `Genelist` selects on `Genes$Gene` (GenomicSEM uses `Genes$ID`, which read_fusion()
 #'   output does not have, so no gene was ever kept).
 #' * An `LD` of the wrong size, not symmetric or not positive definite is an error.
+#' * Reproduced: `Info` holds the gene and the first trait's beta; a gene present in two
+#'   panels gives two variables of the same name in S_Full (rename the rows of `Genes` first
+#'   if the model must tell them apart); the default gene SE is 1e-8.
 #'
 #' @examples
 #' covstruc <- readRDS(genomicsemrs_example("ldsc_T1_T5.rds"))
