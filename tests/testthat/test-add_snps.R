@@ -68,3 +68,11 @@ test_that("addSNPs and addGenes refuse bad input with classed errors", {
   expect_error(quiet(addSNPs(list(1), snps)), class = "genomicsemrs_error")
   expect_error(addGenes(cs, snps), class = "genomicsemrs_error_argument")
 })
+
+test_that("error messages name the row and the fix", {
+  cs <- readRDS(genomicsemrs_example("ldsc_T1_T5.rds"))
+  snps <- readRDS(genomicsemrs_example("sumstats_T1_T5.rds"))[1:5, ]
+  snps$se.T4[2] <- NA
+  expect_snapshot(muffle(addSNPs(cs, snps), "deprecated"), error = TRUE)
+  expect_snapshot(addGenes(cs, snps), error = TRUE)
+})

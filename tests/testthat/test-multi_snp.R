@@ -73,3 +73,15 @@ test_that("bad LD matrices and missing SNPs give classed errors", {
   expect_error(multiGene(cs, genes, ld, Genelist = "G9"), class = "genomicsemrs_error_not_found")
   expect_error(multiGene(cs, genes, ld[1:2, 1:2]), class = "genomicsemrs_error_ld_names")
 })
+
+test_that("error messages name the SNPs and the fix", {
+  cs <- readRDS(genomicsemrs_example("ldsc_T1_T5.rds"))
+  snps <- readRDS(genomicsemrs_example("sumstats_T1_T5.rds"))[11:13, ]
+  ld <- matrix(c(1, .6, .3, .6, 1, .4, .3, .4, 1), 3)
+  rownames(ld) <- colnames(ld) <- paste(c(snps$SNP[1:2], "rs000"), snps$A1, snps$A2, sep = "_")
+  expect_snapshot(multiSNP(cs, snps, ld), error = TRUE)
+  rownames(ld)[3] <- colnames(ld)[3] <- paste(snps$SNP[3], snps$A1[3], snps$A2[3], sep = "_")
+  ld[1, 2] <- ld[2, 1] <- 0.99
+  ld[1, 3] <- ld[3, 1] <- -0.99
+  expect_snapshot(multiSNP(cs, snps, ld), error = TRUE)
+})

@@ -100,3 +100,9 @@ test_that("bad input gives classed errors", {
   writeLines(c("FILE\tID\tHSQ\tTWAS.Z", "W/P/G.wgt\tG\thigh\t1.5"), bad)
   expect_error(read_fusion(bad, binary = FALSE, N = 100), class = "genomicsemrs_error_input")
 })
+
+test_that("error messages name the argument and the fix", {
+  files <- genomicsemrs_example(file.path("fusion", paste0("T", 1:2, ".dat")))
+  expect_snapshot(read_fusion(files, binary = TRUE, N = c(1, 2)), error = TRUE)
+  expect_snapshot(read_fusion(files, binary = c(TRUE, FALSE)), error = TRUE)
+})

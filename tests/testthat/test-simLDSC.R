@@ -82,3 +82,10 @@ test_that("bad input gives classed errors", {
                  class = "genomicsemrs_error_not_positive_definite")
   })
 })
+
+test_that("error messages name the argument and the fix", {
+  ld <- genomicsemrs_example("eur_ld_chr")
+  S <- matrix(c(.3, .1, .1, .2), 2)
+  expect_snapshot(simLDSC(S, N = 1000, ld = ld), error = TRUE)
+  expect_snapshot(simLDSC(S, N = 1000, seed = 1, ld = ld, rPheno = 2), error = TRUE)
+})

@@ -58,9 +58,30 @@ pub fn r_lapack_eigen(x: &DMatrix<f64>) -> Option<(Vec<f64>, DMatrix<f64>)> {
         // single bytes with their lengths passed as gfortran expects.
         unsafe {
             dsyevr_(
-                &jobz, &range, &uplo, &ni, a.as_mut_ptr(), &ni, &vl, &vu, &il, &iu, &abstol,
-                &mut m, w.as_mut_ptr(), z.as_mut_ptr(), &ni, isuppz.as_mut_ptr(),
-                work.as_mut_ptr(), &lwork, iwork.as_mut_ptr(), &liwork, &mut info, 1, 1, 1,
+                &jobz,
+                &range,
+                &uplo,
+                &ni,
+                a.as_mut_ptr(),
+                &ni,
+                &vl,
+                &vu,
+                &il,
+                &iu,
+                &abstol,
+                &mut m,
+                w.as_mut_ptr(),
+                z.as_mut_ptr(),
+                &ni,
+                isuppz.as_mut_ptr(),
+                work.as_mut_ptr(),
+                &lwork,
+                iwork.as_mut_ptr(),
+                &liwork,
+                &mut info,
+                1,
+                1,
+                1,
             );
         }
         (info, m)

@@ -16,7 +16,12 @@ use gsem_core::gwas::{GcMode, SnpColumns};
 const CHUNK: usize = 8192;
 
 /// Copies `flat` (square matrices of side `dim`, column-major) into new R matrices.
-fn push_matrices(flat: &[f64], dim: usize, dimnames: Option<&Robj>, out: &mut Vec<Robj>) -> RResult<()> {
+fn push_matrices(
+    flat: &[f64],
+    dim: usize,
+    dimnames: Option<&Robj>,
+    out: &mut Vec<Robj>,
+) -> RResult<()> {
     for chunk in flat.chunks_exact(dim * dim) {
         let mut matrix = RMatrix::<f64>::new(dim, dim);
         matrix.data_mut().copy_from_slice(chunk);
@@ -74,7 +79,12 @@ fn rs_add_snps(
                 adder.fill(&cols, start, s_chunk, v_chunk)
             })?
             .map_err(core_error)?;
-            push_matrices(&s_buf[..count * s_len], adder.s_dim, Some(&dimnames), &mut s_list)?;
+            push_matrices(
+                &s_buf[..count * s_len],
+                adder.s_dim,
+                Some(&dimnames),
+                &mut s_list,
+            )?;
             push_matrices(&v_buf[..count * v_len], adder.v_dim, None, &mut v_list)?;
             start += count;
         }
@@ -88,10 +98,22 @@ fn rs_add_snps(
 /// The joint S_Full and V_Full of several SNPs or genes.
 /// @noRd
 #[extendr]
-fn rs_multi_snp(cov: List, ld: Robj, var: &[f64], beta: Robj, se: Robj, var_se2: f64, gene: bool) -> Robj {
+fn rs_multi_snp(
+    cov: List,
+    ld: Robj,
+    var: &[f64],
+    beta: Robj,
+    se: Robj,
+    var_se2: f64,
+    gene: bool,
+) -> Robj {
     reply((|| {
         let cov = covstruc(&cov)?;
-        let (ld, beta, se) = (dmatrix(&ld, "LD")?, dmatrix(&beta, "beta")?, dmatrix(&se, "se")?);
+        let (ld, beta, se) = (
+            dmatrix(&ld, "LD")?,
+            dmatrix(&beta, "beta")?,
+            dmatrix(&se, "se")?,
+        );
         if var.len() != ld.nrows() {
             return Err(RError::internal("SNP count and LD size differ"));
         }

@@ -82,22 +82,22 @@ fn find_columns(header: &[String], path: &str, perm: bool) -> Result<Columns, Fu
 }
 
 fn text(record: &Record, i: usize) -> Option<String> {
-    record
-        .get(i)
-        .filter(|t| !is_missing(t))
-        .map(str::to_string)
+    record.get(i).filter(|t| !is_missing(t)).map(str::to_string)
 }
 
 fn number(record: &Record, i: usize, path: &str, column: &str) -> Result<f64, FusionError> {
     match record.get(i) {
         None => Ok(f64::NAN),
         Some(t) if is_missing(t) => Ok(f64::NAN),
-        Some(t) => t.trim().parse::<f64>().map_err(|_| FusionError::NotNumeric {
-            file: path.to_string(),
-            column: column.to_string(),
-            line: record.line_number(),
-            value: t.to_string(),
-        }),
+        Some(t) => t
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| FusionError::NotNumeric {
+                file: path.to_string(),
+                column: column.to_string(),
+                line: record.line_number(),
+                value: t.to_string(),
+            }),
     }
 }
 

@@ -63,8 +63,7 @@ fn check(input: &MultiInput<'_>) -> Result<(usize, usize), SemError> {
     if f == 0 || k == 0 {
         return bad("multiSNP needs at least one SNP and one trait");
     }
-    if input.ld.shape() != (f, f) || input.beta.shape() != (f, k) || input.se.shape() != (f, k)
-    {
+    if input.ld.shape() != (f, f) || input.beta.shape() != (f, k) || input.se.shape() != (f, k) {
         return bad("the LD matrix, betas and SEs must match the number of SNPs and traits");
     }
     if input.v_ld.shape() != (kst, kst) || input.intercepts.shape() != (k, k) {
@@ -80,7 +79,9 @@ fn check(input: &MultiInput<'_>) -> Result<(usize, usize), SemError> {
         .chain(input.s_ld.iter())
         .chain(input.v_ld.iter());
     if all.copied().any(|x| !x.is_finite()) {
-        return bad("the SNPs' betas, SEs and variances, the LD matrix and covstruc must all be finite");
+        return bad(
+            "the SNPs' betas, SEs and variances, the LD matrix and covstruc must all be finite",
+        );
     }
     if min_eigenvalue(input.ld) <= 0.0 {
         return Err(SemError::NotPositiveDefinite {
@@ -137,9 +138,8 @@ pub fn build_multi(input: &MultiInput<'_>) -> Result<MultiFull, SemError> {
             owner[pos(f + x, a)] = Some((a, x));
         }
     }
-    let upper_col_major: Vec<(usize, usize)> = (1..k)
-        .flat_map(|y| (0..y).map(move |x| (x, y)))
-        .collect();
+    let upper_col_major: Vec<(usize, usize)> =
+        (1..k).flat_map(|y| (0..y).map(move |x| (x, y))).collect();
     let mut within = 0usize;
     for a in 0..f {
         for x in 0..k {

@@ -7,10 +7,21 @@ use std::fmt;
 pub enum SimError {
     Io(IoError),
     Cancelled,
-    NoL2 { file: String },
-    BadNumber { file: String, line: u64, value: String },
-    NotPositiveDefinite { snp: String },
-    Write { file: String, detail: String },
+    NoL2 {
+        file: String,
+    },
+    BadNumber {
+        file: String,
+        line: u64,
+        value: String,
+    },
+    NotPositiveDefinite {
+        snp: String,
+    },
+    Write {
+        file: String,
+        detail: String,
+    },
 }
 
 impl From<IoError> for SimError {
@@ -35,10 +46,9 @@ impl fmt::Display for SimError {
                 "LD-score file '{file}' has no 'L2' column. `ld` must be an LD-score folder \
                  (<chr>.l2.ldscore.gz with an L2 column, <chr>.l2.M_5_50)."
             ),
-            SimError::BadNumber { file, line, value } => write!(
-                f,
-                "File '{file}', line {line}: '{value}' is not a number."
-            ),
+            SimError::BadNumber { file, line, value } => {
+                write!(f, "File '{file}', line {line}: '{value}' is not a number.")
+            }
             SimError::NotPositiveDefinite { snp } => write!(
                 f,
                 "The covariance matrix of the Z statistics of SNP '{snp}' is not positive \

@@ -39,7 +39,9 @@ pub fn read_ld_folder(folder: &Path, chr: u32) -> Result<LdTable, SimError> {
         let l2 = header
             .iter()
             .position(|h| h == "L2")
-            .ok_or_else(|| SimError::NoL2 { file: shown.clone() })?;
+            .ok_or_else(|| SimError::NoL2 {
+                file: shown.clone(),
+            })?;
         let snp = header.iter().position(|h| h == "SNP");
         let mut record = Record::default();
         while reader.next_record(&mut record)? {
@@ -47,11 +49,16 @@ pub fn read_ld_folder(folder: &Path, chr: u32) -> Result<LdTable, SimError> {
                 .map(|i| record.get(i).unwrap_or("NA").to_string())
                 .collect();
             let value = record.get(l2).unwrap_or("");
-            table.l2.push(value.trim().parse::<f64>().map_err(|_| SimError::BadNumber {
-                file: shown.clone(),
-                line: record.line_number(),
-                value: value.to_string(),
-            })?);
+            table.l2.push(
+                value
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| SimError::BadNumber {
+                        file: shown.clone(),
+                        line: record.line_number(),
+                        value: value.to_string(),
+                    })?,
+            );
             table
                 .snp
                 .push(snp.and_then(|i| record.get(i)).unwrap_or("").to_string());

@@ -73,10 +73,11 @@ where
             .map(|(i, out)| {
                 let j = first + i;
                 let sigma = spec.sigma(table.m, table.l2[j]);
-                mvnorm::mvrnorm_one(&sigma, eigen, &normals[j * k..(j + 1) * k], out)
-                    .ok_or_else(|| SimError::NotPositiveDefinite {
+                mvnorm::mvrnorm_one(&sigma, eigen, &normals[j * k..(j + 1) * k], out).ok_or_else(
+                    || SimError::NotPositiveDefinite {
                         snp: table.snp[j].clone(),
-                    })
+                    },
+                )
             })
             .collect();
         crate::parallel::in_order(results)?;
@@ -104,7 +105,11 @@ where
         return Err(SimError::BadNumber {
             file: "(normal draws)".to_string(),
             line: 0,
-            value: format!("{} values for {} SNPs x {k} traits", normals.len(), table.l2.len()),
+            value: format!(
+                "{} values for {} SNPs x {k} traits",
+                normals.len(),
+                table.l2.len()
+            ),
         });
     }
     let z = simulate_z(table, spec, normals, eigen, cancel)?;

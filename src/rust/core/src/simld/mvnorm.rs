@@ -47,7 +47,10 @@ fn tridiagonalize(a: &DMatrix<f64>) -> (Vec<f64>, Vec<f64>, DMatrix<f64>) {
             // w = tau A22 v; w -= (tau/2)(w'v) v; A22 -= v w' + w v'.
             let mut w = vec![0.0; m];
             for r in 0..m {
-                w[r] = tau * (0..m).map(|c| a[(i + 1 + r, i + 1 + c)] * v[c]).sum::<f64>();
+                w[r] = tau
+                    * (0..m)
+                        .map(|c| a[(i + 1 + r, i + 1 + c)] * v[c])
+                        .sum::<f64>();
             }
             let alpha = -0.5 * tau * w.iter().zip(&v).map(|(x, y)| x * y).sum::<f64>();
             for r in 0..m {
@@ -140,7 +143,8 @@ mod tests {
         let a = DMatrix::from_row_slice(3, 3, &[4.0, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 2.0]);
         let (values, v) = r_eigen(&a);
         assert!(values[0] >= values[1] && values[1] >= values[2]);
-        let back = &v * DMatrix::from_diagonal(&nalgebra::DVector::from_vec(values)) * v.transpose();
+        let back =
+            &v * DMatrix::from_diagonal(&nalgebra::DVector::from_vec(values)) * v.transpose();
         assert!((back - a).abs().max() < 1e-12);
     }
 }
