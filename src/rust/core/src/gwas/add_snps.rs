@@ -156,3 +156,60 @@ pub fn add_snps(
         v_dim: adder.v_dim,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::DMatrix;
+
+    fn cov() -> CovStruc {
+        CovStruc {
+            s: DMatrix::from_row_slice(2, 2, &[0.3, 0.1, 0.1, 0.2]),
+            v: DMatrix::from_diagonal(&nalgebra::DVector::from_vec(vec![1e-3, 5e-4, 1e-3])),
+            i: DMatrix::from_row_slice(2, 2, &[1.04, 0.1, 0.1, 0.9]),
+            names: vec!["A".into(), "B".into()],
+        }
+    }
+
+    #[test]
+    fn standard_gc_entries_follow_the_formulas() {
+        let (beta, se, var) = ([0.02, -0.01], [0.01, 0.02], [0.32]);
+        let cols = SnpColumns {
+            beta: &beta,
+            se: &se,
+            var_snp: &var,
+        };
+        let out = add_snps(
+            &cov(),
+            &cols,
+            GcMode::Standard,
+            0.0005f64.powi(2),
+            &CancelToken::new(),
+        )
+        .unwrap();
+        assert_eq!((out.s_dim, out.v_dim), (3, 6));
+        let s = DMatrix::from_column_slice(3, 3, &out.s);
+        let v = DMatrix::from_column_slice(6, 6, &out.v);
+        assert!((s[(1, 0)] - 0.32 * 0.02).abs() < 1e-15);
+        assert!((s[(2, 2)] - 0.2).abs() < 1e-15);
+        assert!((v[(0, 0)] - 2.5e-7).abs() < 1e-20);
+        // diag: (SE sqrt(I) var)^2; B's intercept 0.9 is raised to 1.
+        assert!((v[(1, 1)] - (0.01 * 1.04f64.sqrt() * 0.32).powi(2)).abs() < 1e-18);
+        assert!((v[(2, 2)] - (0.02 * 0.32f64).powi(2)).abs() < 1e-18);
+        let off = 0.01 * 0.02 * 0.1 * 1.04f64.sqrt() * 0.32 * 0.32;
+        assert!((v[(2, 1)] - off).abs() < 1e-18);
+        assert!((v[(3, 3)] - 1e-3).abs() < 1e-18);
+    }
+
+    #[test]
+    fn missing_values_name_the_row() {
+        let (beta, se, var) = ([0.02, f64::NAN, 0.01, 0.01], [0.01; 4], [0.3, 0.3]);
+        let cols = SnpColumns {
+            beta: &beta,
+            se: &se,
+            var_snp: &var,
+        };
+        let err = add_snps(&cov(), &cols, GcMode::None, 1e-6, &CancelToken::new()).unwrap_err();
+        assert!(err.to_string().contains("row 2"), "{err}");
+    }
+}

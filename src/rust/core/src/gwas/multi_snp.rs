@@ -242,3 +242,62 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod build_tests {
+    use super::*;
+
+    #[test]
+    fn two_snps_in_ld_fill_s_and_the_within_trait_terms() {
+        let s_ld = DMatrix::from_row_slice(2, 2, &[0.3, 0.1, 0.1, 0.2]);
+        let v_ld = DMatrix::from_diagonal(&nalgebra::DVector::from_vec(vec![1e-3, 5e-4, 1e-3]));
+        let icept = DMatrix::from_row_slice(2, 2, &[1.1, 0.05, 0.05, 1.0]);
+        let ld = DMatrix::from_row_slice(2, 2, &[1.0, -0.5, -0.5, 1.0]);
+        let var = [0.3, 0.4];
+        let beta = DMatrix::from_row_slice(2, 2, &[0.01, 0.02, -0.01, 0.03]);
+        let se = DMatrix::from_row_slice(2, 2, &[0.01, 0.01, 0.02, 0.02]);
+        let input = MultiInput {
+            s_ld: &s_ld,
+            v_ld: &v_ld,
+            intercepts: &icept,
+            ld: &ld,
+            var: &var,
+            beta: &beta,
+            se: &se,
+            var_se2: 2.5e-7,
+            gene_pairing: false,
+        };
+        let out = build_multi(&input).unwrap();
+        let s = &out.s_full;
+        assert!((s[(1, 0)] + 0.5 * (0.3f64 * 0.4).sqrt()).abs() < 1e-15);
+        assert!((s[(2, 1)] - 0.4 * -0.01).abs() < 1e-15);
+        // vech positions in a 4 x 4 S: (2,0) = 2, (2,1) = 5.
+        let d = |a: usize, x: usize| se[(a, x)] * icept[(x, x)] * var[a];
+        assert!((out.v_full[(2, 5)] - d(0, 0) * d(1, 0) * -0.5).abs() < 1e-18);
+        assert!((out.v_full[(2, 2)] - d(0, 0).powi(2)).abs() < 1e-18);
+        assert!(!out.v_smoothed);
+    }
+
+    #[test]
+    fn non_positive_definite_ld_is_refused() {
+        let s_ld = DMatrix::identity(1, 1);
+        let v_ld = DMatrix::identity(1, 1);
+        let ld = DMatrix::from_row_slice(2, 2, &[1.0, 1.5, 1.5, 1.0]);
+        let m = DMatrix::from_element(2, 1, 0.01);
+        let input = MultiInput {
+            s_ld: &s_ld,
+            v_ld: &v_ld,
+            intercepts: &s_ld,
+            ld: &ld,
+            var: &[0.3, 0.3],
+            beta: &m,
+            se: &m,
+            var_se2: 1e-6,
+            gene_pairing: false,
+        };
+        assert!(matches!(
+            build_multi(&input),
+            Err(SemError::NotPositiveDefinite { .. })
+        ));
+    }
+}
