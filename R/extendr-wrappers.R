@@ -102,8 +102,8 @@ rs_multi_snp <- function(cov, ld, var, beta, se, var_se2, gene) .Call(wrap__rs_m
 #' @noRd
 rs_sim_ld_size <- function(ld) .Call(wrap__rs_sim_ld_size, ld)
 
-#' Simulates `ncol(normals)` iterations and writes their files into `dir`.
+#' Simulates `ncol(normals)` iterations, numbered from `first`, and writes their files into `dir`.
 #' @noRd
-rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, dir, gzip, requested_threads) .Call(wrap__rs_sim_ldsc, ld, cov, n, r_pheno, int, normals, dir, gzip, requested_threads)
+rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, first, dir, gzip, requested_threads) .Call(wrap__rs_sim_ldsc, ld, cov, n, r_pheno, int, normals, first, dir, gzip, requested_threads)
 
 # nolint end

@@ -66,7 +66,7 @@ simLDSC <- function(covmat, N, seed, ld, rPheno = NULL, int = NULL, N_overlap = 
   if (missing(seed)) {
     gsem_abort("`seed` must be given (GenomicSEM's simLDSC() has no default either).", call = call)
   }
-  check_number(seed, "seed", whole = TRUE, call = call)
+  check_number(seed, "seed", call = call)
   check_string(ld, "ld", call = call)
   if (!dir.exists(ld)) {
     gsem_abort(paste0("The LD-score folder `ld` ('", ld, "') does not exist."), class = "io",
@@ -100,9 +100,15 @@ simLDSC <- function(covmat, N, seed, ld, rPheno = NULL, int = NULL, N_overlap = 
   rPheno <- check_matrix(rPheno, "rPheno", nrow = k, ncol = k, symmetric = TRUE, call = call)
   size <- rs_value(rs_sim_ld_size(path.expand(ld)), call = call)
   set.seed(seed)
-  normals <- matrix(stats::rnorm(size$n_snps * k * r), size$n_snps * k, r)
-  rs_value(rs_sim_ldsc(path.expand(ld), unname(as.matrix(covMatrix)), unname(N), unname(rPheno),
-                       as.double(int), normals, getwd(), gzip_output, threads), call = call)
+  # Iterations in groups of at most about 5e7 normals (400 MB), drawn in GenomicSEM's order.
+  per_group <- max(1, floor(5e7 / (size$n_snps * k)))
+  for (first in seq(1, r, by = per_group)) {
+    count <- min(per_group, r - first + 1)
+    normals <- matrix(stats::rnorm(size$n_snps * k * count), size$n_snps * k, count)
+    rs_value(rs_sim_ldsc(path.expand(ld), unname(as.matrix(covMatrix)), unname(N),
+                         unname(rPheno), as.double(int), normals, first, getwd(), gzip_output,
+                         threads), call = call)
+  }
   save(covMatrix, file = "PopCovMat.RData")
   invisible(NULL)
 }

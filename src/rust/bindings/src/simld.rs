@@ -22,8 +22,9 @@ fn rs_sim_ld_size(ld: &str) -> Robj {
     })())
 }
 
-/// Simulates `ncol(normals)` iterations and writes their files into `dir`.
+/// Simulates `ncol(normals)` iterations, numbered from `first`, and writes their files into `dir`.
 /// @noRd
+#[allow(clippy::too_many_arguments)]
 #[extendr]
 fn rs_sim_ldsc(
     ld: &str,
@@ -32,6 +33,7 @@ fn rs_sim_ldsc(
     r_pheno: Robj,
     int: &[f64],
     normals: Robj,
+    first: f64,
     dir: &str,
     gzip: bool,
     requested_threads: Robj,
@@ -58,7 +60,7 @@ fn rs_sim_ldsc(
                     &column,
                     &r_lapack_eigen,
                     Path::new(dir),
-                    r + 1,
+                    first as usize + r,
                     gzip,
                     cancel,
                 )

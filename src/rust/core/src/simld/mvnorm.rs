@@ -122,7 +122,7 @@ where
 {
     let (values, vectors) = eigen(sigma)?;
     let first = values.first().copied().unwrap_or(0.0);
-    if values.iter().any(|&v| !(v >= -TOL * first.abs())) {
+    if values.iter().any(|&v| v.is_nan() || v < -TOL * first.abs()) {
         return None;
     }
     let n = values.len();
