@@ -75,6 +75,7 @@ simLDSC <- function(covmat, N, seed, ld, rPheno = NULL, int = NULL, N_overlap = 
   check_number(r, "r", lower = 1, whole = TRUE, call = call)
   check_flag(gzip_output, "gzip_output", call = call)
   threads <- gwas_threads(parallel, cores, call)
+  check_number(N_overlap, "N_overlap", lower = 0, upper = 1, call = call)
   covMatrix <- sim_covariance(covmat, seed, call)
   k <- nrow(covMatrix)
   if (is.matrix(N)) {
@@ -82,7 +83,6 @@ simLDSC <- function(covmat, N, seed, ld, rPheno = NULL, int = NULL, N_overlap = 
     if (any(diag(N) <= 0)) gsem_abort("The sample sizes on the diagonal of `N` must be > 0.", call = call)
   } else {
     check_number(N, "N", above = 0, call = call)
-    check_number(N_overlap, "N_overlap", lower = 0, upper = 1, call = call)
     N <- diag(as.double(N), k, k)
     N[row(N) != col(N)] <- N[1, 1] * N_overlap
   }
