@@ -101,4 +101,24 @@ rs_null_eigenvalues <- function(k, mu, root, z, prob) .Call(wrap__rs_null_eigenv
 rs_eigenvalues <- function(m) .Call(wrap__rs_eigenvalues, m)
 
 
+#' Reads one FUSION `.dat` file.
+#' @noRd
+rs_read_fusion <- function(path, binary, n, perm) .Call(wrap__rs_read_fusion, path, binary, n, perm)
+
+#' Every SNP's S_Full (with `names` as dimnames) and V_Full, as two R lists of matrices.
+#' @noRd
+rs_add_snps <- function(cov, snps, gc, var_snp_se2, names, requested_threads) .Call(wrap__rs_add_snps, cov, snps, gc, var_snp_se2, names, requested_threads)
+
+#' The joint S_Full and V_Full of several SNPs or genes.
+#' @noRd
+rs_multi_snp <- function(cov, ld, var, beta, se, var_se2, gene) .Call(wrap__rs_multi_snp, cov, ld, var, beta, se, var_se2, gene)
+
+#' Number of SNPs and sum of M_5_50 of an LD-score folder.
+#' @noRd
+rs_sim_ld_size <- function(ld) .Call(wrap__rs_sim_ld_size, ld)
+
+#' Simulates `ncol(normals)` iterations, numbered from `first`, and writes their files into `dir`.
+#' @noRd
+rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, first, dir, gzip, requested_threads) .Call(wrap__rs_sim_ldsc, ld, cov, n, r_pheno, int, normals, first, dir, gzip, requested_threads)
+
 # nolint end

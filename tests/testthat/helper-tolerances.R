@@ -17,7 +17,23 @@ tolerances <- list(
   # difference 1.7e-14 in V) because jackknife sums depend on summation order; relative to
   # the element, V entries near zero carry the largest error (measured worst case 1.5e-11, select = "ODD").
   # Any real difference in the formulas shows at 1e-4 or more.
-  ldsc_vs_genomicsem = 1e-10
+  ldsc_vs_genomicsem = 1e-10,
+  # read_fusion() effects and SEs against GenomicSEM: the same closed formulas on the same
+  # decimal strings; only the permutation Z (our exact normal quantile against R's qchisq,
+  # see z_vs_genomicsem) and operation order differ.
+  fusion_vs_genomicsem = 1e-9,  # measured worst 3.8e-15 (perm)
+  # addSNPs()/addGenes()/multiSNP()/multiGene() S_Full and V_Full against GenomicSEM, as the
+  # largest difference relative to the largest entry of the golden matrix: products of the
+  # same inputs (1e-15); matrices smoothed by nearPD() carry its iteration's convergence
+  # (Higham's projections stop at conv.tol = 1e-7 on the change, so entries agree to about
+  # 1e-9 of the matrix scale when both sides take the same steps). Measured worst 2.6e-15
+  # (multiGene, smoothed), 1.8e-18 for addSNPs/addGenes.
+  full_matrices_vs_genomicsem = 1e-6,
+  # simLDSC() Z statistics against the files GenomicSEM wrote, relative to max(|Z|, 1): the
+  # same normals, the same Sigma and R's own LAPACK eigen routine, so only rounding differs
+  # (measured worst 1e-15; the files carry 15 significant digits). A wrong eigenvector sign
+  # would show as a difference of order 1.
+  sim_z_vs_genomicsem = 1e-9
 )
 
 # Largest relative difference, NA where either is NA must agree (checked separately).

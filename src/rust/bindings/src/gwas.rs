@@ -11,14 +11,14 @@ use gsem_core::gwas::analytic::Analytic;
 use gsem_core::gwas::{self, CommonGwas, CovStruc, GwasOptions, SnpColumns, UserGwas};
 use gsem_core::sem::Estimator;
 
-fn element(list: &List, name: &str) -> RResult<Robj> {
+pub(crate) fn element(list: &List, name: &str) -> RResult<Robj> {
     list.iter()
         .find(|(n, _)| *n == name)
         .map(|(_, v)| v)
         .ok_or_else(|| RError::internal(format!("missing list element `{name}`")))
 }
 
-fn reals<'a>(value: &'a Robj, what: &str) -> RResult<&'a [f64]> {
+pub(crate) fn reals<'a>(value: &'a Robj, what: &str) -> RResult<&'a [f64]> {
     value
         .as_real_slice()
         .ok_or_else(|| RError::argument(format!("`{what}` must be numeric.")))
@@ -30,7 +30,7 @@ fn flag(list: &List, name: &str) -> RResult<bool> {
         .ok_or_else(|| RError::argument(format!("`{name}` must be TRUE or FALSE.")))
 }
 
-fn covstruc(cov: &List) -> RResult<CovStruc> {
+pub(crate) fn covstruc(cov: &List) -> RResult<CovStruc> {
     let names = element(cov, "names")?
         .as_string_vector()
         .ok_or_else(|| RError::argument("covstruc's trait names must be character."))?;

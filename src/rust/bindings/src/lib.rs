@@ -5,15 +5,19 @@ mod checkpoint;
 mod convert;
 mod covariance;
 mod errors;
+mod fusion;
 mod grm;
 mod gwas;
 mod interrupt;
 mod io;
+mod lapack;
 mod ldsc;
 mod munge;
 mod sem;
+mod simld;
 mod single_cell;
 mod single_cell_state;
+mod snp_sets;
 mod sitrep;
 mod sumstats;
 mod threads;
@@ -33,4 +37,7 @@ extendr_module! {
     use grm;
     use single_cell;
     use covariance;
+    use fusion;
+    use snp_sets;
+    use simld;
 }

@@ -8,6 +8,7 @@ pub mod collections;
 pub mod covariance;
 pub mod error;
 pub mod fingerprint;
+pub mod fusion;
 pub mod gwas;
 pub mod io;
 pub mod ldsc;
@@ -15,6 +16,7 @@ pub mod munge;
 pub mod parallel;
 pub mod rmath;
 pub mod sem;
+pub mod simld;
 pub mod single_cell;
 
 /// Version of the core crate, reported by `genomicsemrs_sitrep()`.

@@ -8,9 +8,11 @@
 //! starts from) -> [`user`] / [`common`] (one SNP: fit, sandwich, chi-square, Q statistics) ->
 //! [`run`] (chunks on the caller's rayon pool into preallocated [`results`] columns).
 
+pub mod add_snps;
 pub mod analytic;
 pub mod common;
 pub mod inputs;
+pub mod multi_snp;
 pub mod q_stats;
 pub mod results;
 pub mod run;
