@@ -100,7 +100,6 @@ rs_null_eigenvalues <- function(k, mu, root, z, prob) .Call(wrap__rs_null_eigenv
 #' @noRd
 rs_eigenvalues <- function(m) .Call(wrap__rs_eigenvalues, m)
 
-
 #' Reads one FUSION `.dat` file.
 #' @noRd
 rs_read_fusion <- function(path, binary, n, perm) .Call(wrap__rs_read_fusion, path, binary, n, perm)
@@ -120,5 +119,6 @@ rs_sim_ld_size <- function(ld) .Call(wrap__rs_sim_ld_size, ld)
 #' Simulates `ncol(normals)` iterations, numbered from `first`, and writes their files into `dir`.
 #' @noRd
 rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, first, dir, gzip, requested_threads) .Call(wrap__rs_sim_ldsc, ld, cov, n, r_pheno, int, normals, first, dir, gzip, requested_threads)
+
 
 # nolint end
