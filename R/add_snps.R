@@ -35,7 +35,8 @@ full_lists <- function(cov, cols, GC, var_se2, threads, names, call) {
 
 legacy_snpse <- function(SNPSE, call) {
   if (isFALSE(SNPSE)) return(0.0005^2)
-  check_number(SNPSE, "SNPSE", above = 0, hint = "Use FALSE for the default 0.0005.", call = call)
+  check_number(SNPSE, "SNPSE", above = 0, upper = 1e100,
+               hint = "Use FALSE for the default 0.0005.", call = call)
   as.double(SNPSE)^2
 }
 

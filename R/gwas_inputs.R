@@ -90,7 +90,7 @@ gwas_options <- function(estimation, GC, SNPSE, toler, smooth_check, std.lv, fix
     check_flag(get(arg), arg, call = call)
   }
   snp_se <- if (isFALSE(SNPSE) || identical(SNPSE, 0) || identical(SNPSE, 0L)) 0.0005 else SNPSE
-  check_number(snp_se, "SNPSE", lower = 0, call = call)
+  check_number(snp_se, "SNPSE", lower = 0, upper = 1e100, call = call)
   tol <- if (isFALSE(toler)) .Machine$double.eps else toler
   check_number(tol, "toler", lower = 0, call = call)
   list(estimation = estimation, GC = GC, var_snp_se2 = as.double(snp_se)^2,

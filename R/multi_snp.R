@@ -157,7 +157,7 @@ multiGene <- function(covstruc, Genes, LD, GeneSE = "F", Genelist = "F") {
     }
   }
   var_se2 <- if (identical(GeneSE, "F")) 1e-8^2 else {
-    check_number(GeneSE, "GeneSE", above = 0, hint = "Use \"F\" for the default 1e-8.",
+    check_number(GeneSE, "GeneSE", above = 0, upper = 1e100, hint = "Use \"F\" for the default 1e-8.",
                  call = call)
     as.double(GeneSE)^2
   }

@@ -66,7 +66,8 @@ simLDSC <- function(covmat, N, seed, ld, rPheno = NULL, int = NULL, N_overlap = 
   if (missing(seed)) {
     gsem_abort("`seed` must be given (GenomicSEM's simLDSC() has no default either).", call = call)
   }
-  check_number(seed, "seed", call = call)
+  check_number(seed, "seed", lower = -.Machine$integer.max, upper = .Machine$integer.max,
+               hint = "set.seed() takes seeds in the integer range.", call = call)
   check_string(ld, "ld", call = call)
   if (!dir.exists(ld)) {
     gsem_abort(paste0("The LD-score folder `ld` ('", ld, "') does not exist."), class = "io",
