@@ -17,8 +17,8 @@ mod sem;
 mod simld;
 mod single_cell;
 mod single_cell_state;
-mod snp_sets;
 mod sitrep;
+mod snp_sets;
 mod sumstats;
 mod threads;
 

@@ -53,6 +53,23 @@ pub fn retain_logged<T>(
     }
 }
 
+/// [`retain_logged`], and the message is also raised as a warning: for removals GenomicSEM did
+/// not make, which a user must not miss.
+pub fn retain_warned<T>(
+    rows: &mut Vec<T>,
+    log: &mut Log,
+    remove: impl Fn(&T) -> bool,
+    message: impl Fn(usize) -> String,
+) {
+    let before = rows.len();
+    rows.retain(|r| !remove(r));
+    if before > rows.len() {
+        let text = message(before - rows.len());
+        log.line(text.clone());
+        log.warning(text);
+    }
+}
+
 /// GenomicSEM's check that the P column is not something else.
 pub fn check_p_range(p_values: impl Iterator<Item = f64>, log: &mut Log) {
     if p_values.filter(|&p| !(0.0..=1.0).contains(&p)).count() > 100 {

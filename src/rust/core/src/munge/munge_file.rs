@@ -4,7 +4,7 @@
 use super::alleles::{align, Alignment};
 use super::columns::{Field, Rules};
 use super::error::MungeError;
-use super::log::{check_p_range, retain_logged, Log};
+use super::log::{check_p_range, retain_logged, retain_warned, Log};
 use super::raw::{read_raw, RawGwas, ReadSpec};
 use super::reference::Reference;
 use crate::parallel::CancelToken;
@@ -187,26 +187,22 @@ pub fn munge_file(
 /// values that underflowed from text such as 1e-400 keep their exact log and are kept). Each
 /// removal is logged and raised as a warning with its count; GenomicSEM wrote them as is.
 fn remove_unusable(rows: &mut Vec<Merged>, raw: &RawGwas, label: &str, log: &mut Log) {
-    let before = rows.len();
-    rows.retain(|r| raw.n.get(r.file).is_some_and(|n| n.is_finite() && *n > 0.0));
-    if before > rows.len() {
-        let text = format!(
-            "{} row(s) were removed from the {label} summary statistics file because their sample size (N) is missing, zero, negative or infinite.",
-            before - rows.len()
-        );
-        log.line(text.clone());
-        log.warning(text);
-    }
-    let before = rows.len();
-    rows.retain(|r| raw.p[r.file].is_none_or(|p| p.ln() != f64::NEG_INFINITY));
-    if before > rows.len() {
-        let text = format!(
-            "{} row(s) were removed from the {label} summary statistics file because their P value is exactly 0, which gives an infinite Z (GenomicSEM writes Z = Inf); give P with its exponent (e.g. 1e-400) to keep them.",
-            before - rows.len()
-        );
-        log.line(text.clone());
-        log.warning(text);
-    }
+    retain_warned(
+        rows,
+        log,
+        |r| !raw.n.get(r.file).is_some_and(|n| n.is_finite() && *n > 0.0),
+        |n| {
+            format!("{n} row(s) were removed from the {label} summary statistics file because their sample size (N) is missing, zero, negative or infinite.")
+        },
+    );
+    retain_warned(
+        rows,
+        log,
+        |r| raw.p[r.file].is_some_and(|p| p.ln() == f64::NEG_INFINITY),
+        |n| {
+            format!("{n} row(s) were removed from the {label} summary statistics file because their P value is exactly 0, which gives an infinite Z (GenomicSEM writes Z = Inf); give P with its exponent (e.g. 1e-400) to keep them.")
+        },
+    );
 }
 
 fn require(raw: &RawGwas, label: &str, fields: &[Field]) -> Result<(), MungeError> {
