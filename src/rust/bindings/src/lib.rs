@@ -13,6 +13,7 @@ mod sem;
 mod single_cell;
 mod single_cell_state;
 mod sitrep;
+mod stratified;
 mod sumstats;
 mod threads;
 
@@ -29,4 +30,5 @@ extendr_module! {
     use sumstats;
     use grm;
     use single_cell;
+    use stratified;
 }

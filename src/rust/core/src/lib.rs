@@ -14,6 +14,7 @@ pub mod parallel;
 pub mod rmath;
 pub mod sem;
 pub mod single_cell;
+pub mod stratified;
 
 /// Version of the core crate, reported by `genomicsemrs_sitrep()`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
