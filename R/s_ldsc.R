@@ -61,9 +61,9 @@
 #' @examples
 #' old <- setwd(tempdir())
 #' d <- genomicsemrs_example("stratified")
-#' s_covstruc <- s_ldsc(traits = file.path(d, c("T1.sumstats.gz", "T2.sumstats.gz")),
+#' s_covstruc <- s_ldsc(traits = file.path(d, paste0("T", 1:3, ".sumstats.gz")),
 #'                      ld = file.path(d, "baseline."), wld = file.path(d, "weights."),
-#'                      frq = file.path(d, "1000G.EUR.QC."), trait.names = c("T1", "T2"),
+#'                      frq = file.path(d, "1000G.EUR.QC."), trait.names = c("T1", "T2", "T3"),
 #'                      n.blocks = 20)
 #' names(s_covstruc$S)
 #' s_covstruc$Prop
