@@ -85,6 +85,9 @@ rs_fit_genes_sc <- function(stage1, expr, n_genes, genes, tau, requested_threads
 #' @noRd
 rs_fit_null_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads) .Call(wrap__rs_fit_null_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads)
 
-
+#' Prevalences are doubles with NA for "not given".
+#' @noRd
 rs_s_ldsc <- function(traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads) .Call(wrap__rs_s_ldsc, traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads)
+
+
 # nolint end
