@@ -2,6 +2,8 @@
 //! intercept, with the delete-one-block jackknife: GenomicSEM sums per-block cross-products,
 //! solves the full system, then re-solves it once per deleted block.
 
+use faer::linalg::matmul::matmul;
+use faer::{Accum, MatMut, MatRef, Par};
 use nalgebra::{DMatrix, DVector};
 
 /// The full fit and the delete-one-block fits, each of length `p + 1` (intercept last).
@@ -22,21 +24,29 @@ pub fn fit_blocks(
     let q = p + 1;
     let mut x = vec![0.0; p];
     let mut per_block: Vec<(DMatrix<f64>, DVector<f64>)> = Vec::with_capacity(blocks.len());
+    let mut xb: Vec<f64> = Vec::new();
     for &(start, end) in blocks {
         let n = end - start;
-        // Column-major q x n: each SNP's weighted regressors are one column.
-        let mut xt = DMatrix::<f64>::zeros(q, n);
-        let mut y = DVector::<f64>::zeros(n);
+        // Column-major n x (q + 1): the weighted regressors, the intercept, then y.
+        xb.clear();
+        xb.resize(n * (q + 1), 0.0);
         for (j, i) in (start..end).enumerate() {
             let (w, yi) = row(i, &mut x);
-            let mut col = xt.column_mut(j);
             for a in 0..p {
-                col[a] = x[a] * w;
+                xb[a * n + j] = x[a] * w;
             }
-            col[p] = w;
-            y[j] = yi * w;
+            xb[p * n + j] = w;
+            xb[q * n + j] = yi * w;
         }
-        per_block.push((&xt * xt.transpose(), &xt * y));
+        // One product gives X'X and X'y: [X y]' X.
+        let mut prod = vec![0.0; (q + 1) * q];
+        let all = MatRef::from_column_major_slice(&xb, n, q + 1);
+        let xs = MatRef::from_column_major_slice(&xb[..n * q], n, q);
+        let dst = MatMut::from_column_major_slice_mut(&mut prod, q + 1, q);
+        matmul(dst, Accum::Replace, all.transpose(), xs, 1.0, Par::Seq);
+        let xtx_b = DMatrix::from_fn(q, q, |r, c| prod[c * (q + 1) + r]);
+        let xty_b = DVector::from_fn(q, |r, _| prod[r * (q + 1) + q]);
+        per_block.push((xtx_b, xty_b));
     }
     let mut xtx = DMatrix::<f64>::zeros(q, q);
     let mut xty = DVector::<f64>::zeros(q);
