@@ -167,3 +167,14 @@ test_that("a single annotation is a classed error (GenomicSEM: empty message)", 
                          log_name = "T3.sumstats.gz_T4.sumstats.gz_Partitioned.log"),
                class = "genomicsemrs_error_sldsc_annotation")
 })
+
+test_that("s_ldsc closes its log and leaves nothing in the global environment", {
+  before_con <- nrow(showConnections())
+  before_env <- ls(globalenv(), all.names = TRUE)
+  d <- genomicsemrs_example("stratified")
+  out <- sldsc_on(d)
+  expect_identical(nrow(showConnections()), before_con)
+  expect_identical(ls(globalenv(), all.names = TRUE), before_env)
+  expect_error(sldsc_on(d, sample.prev = 2), class = "genomicsemrs_error_argument")
+  expect_identical(nrow(showConnections()), before_con)
+})
