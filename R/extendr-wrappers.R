@@ -120,5 +120,9 @@ rs_sim_ld_size <- function(ld) .Call(wrap__rs_sim_ld_size, ld)
 #' @noRd
 rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, first, dir, gzip, requested_threads) .Call(wrap__rs_sim_ldsc, ld, cov, n, r_pheno, int, normals, first, dir, gzip, requested_threads)
 
+#' Prevalences are doubles with NA for "not given".
+#' @noRd
+rs_s_ldsc <- function(traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads) .Call(wrap__rs_s_ldsc, traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads)
+
 
 # nolint end

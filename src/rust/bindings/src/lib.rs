@@ -19,6 +19,7 @@ mod single_cell;
 mod single_cell_state;
 mod sitrep;
 mod snp_sets;
+mod stratified;
 mod sumstats;
 mod threads;
 
@@ -40,4 +41,5 @@ extendr_module! {
     use fusion;
     use snp_sets;
     use simld;
+    use stratified;
 }

@@ -101,6 +101,7 @@ fn output_to_r(out: &UsermodelOutput, q: Option<Vec<QFactorRow>>) -> RResult<Rob
         ("ld_sdiff", sm.ld_sdiff.into()),
         ("ld_sdiff_v", sm.ld_sdiff_v.into()),
         ("z_diff", sm.z_diff.into()),
+        ("z_diff_abs", sm.z_diff_abs.into()),
     ])?;
     let q_factor: Robj = match q {
         None => ().into(),

@@ -18,6 +18,7 @@ pub mod rmath;
 pub mod sem;
 pub mod simld;
 pub mod single_cell;
+pub mod stratified;
 
 /// Version of the core crate, reported by `genomicsemrs_sitrep()`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

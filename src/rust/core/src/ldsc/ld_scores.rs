@@ -73,7 +73,7 @@ pub struct SnpIndex {
 }
 
 impl SnpIndex {
-    fn intern(&mut self, snp: &str) -> u32 {
+    pub(crate) fn intern(&mut self, snp: &str) -> u32 {
         let next = self.ids.len() as u32;
         *self.ids.entry(snp.into()).or_insert(next)
     }

@@ -10,14 +10,14 @@
 mod assemble;
 mod cells;
 mod error;
-mod ld_scores;
-mod liability;
+pub(crate) mod ld_scores;
+pub(crate) mod liability;
 pub mod log;
-mod merge;
-mod parse;
-mod regression;
-mod sumstats;
-mod trait_data;
+pub(crate) mod merge;
+pub(crate) mod parse;
+pub(crate) mod regression;
+pub(crate) mod sumstats;
+pub(crate) mod trait_data;
 
 pub use cells::CellEstimate;
 pub use error::LdscError;

@@ -31,6 +31,8 @@ pub struct TraitData {
     pub alleles: Vec<Box<str>>,
     pub l2: Vec<f64>,
     pub wld: Vec<f64>,
+    /// Row of the LD-score table each row came from (used by stratified regression).
+    pub ld_rows: Vec<u32>,
     pub summary: TraitSummary,
 }
 
@@ -123,6 +125,7 @@ pub fn prepare_trait(
         a1: rows.iter().map(|r| sumstats.a1[r.0 as usize]).collect(),
         l2: rows.iter().map(|r| ld.l2[r.2 as usize]).collect(),
         wld: rows.iter().map(|r| w_values[r.1 as usize]).collect(),
+        ld_rows: rows.iter().map(|r| r.2).collect(),
         alleles: sumstats.alleles,
         summary,
     }

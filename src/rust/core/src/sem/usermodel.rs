@@ -212,6 +212,12 @@ pub fn usermodel(
             .map(|(a, b)| a - b)
             .filter(|d| d.is_finite())
             .fold(f64::NEG_INFINITY, f64::max),
+        z_diff_abs: z_pre
+            .iter()
+            .zip(&z_post)
+            .map(|(a, b)| (a - b).abs())
+            .filter(|d| d.is_finite())
+            .fold(0.0, f64::max),
     };
 
     let mut fitted = Model::from_partable(pt.clone(), &traits, options.estimation)?;

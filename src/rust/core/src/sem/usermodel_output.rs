@@ -54,6 +54,8 @@ pub struct Smoothing {
     pub ld_sdiff_v: f64,
     /// max(Z_pre - Z_post) over finite values (not absolute, as in GenomicSEM)
     pub z_diff: f64,
+    /// `max(abs(Z_pre - Z_post))`, as enrich() reports it (`Z_smooth`).
+    pub z_diff_abs: f64,
 }
 
 #[derive(Debug, Clone)]
