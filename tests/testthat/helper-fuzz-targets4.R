@@ -1,0 +1,24 @@
+# Fuzz targets of stratified Genomic SEM (see test-fuzz.R).
+fuzz_targets_stratified <- function(dir) {
+  d <- genomicsemrs_example("stratified")
+  s_dir <- file.path(dir, "stratified")
+  dir.create(s_dir)
+  args <- list(traits = file.path(d, paste0("T", 1:3, ".sumstats.gz")), sample.prev = NULL,
+               population.prev = NULL, ld = file.path(d, "baseline."), wld = file.path(d, "weights."),
+               frq = file.path(d, "1000G.EUR.QC."), trait.names = c("T1", "T2", "T3"),
+               n.blocks = 20, ldsc.log = NULL, exclude_cont = TRUE, cores = 1)
+  s_covstruc <- withr::with_dir(s_dir, withr::with_options(list(genomicsemrs.verbose = FALSE),
+                                                            do.call(s_ldsc, args)))
+  list(
+    s_ldsc = list(fun = function(...) withr::with_dir(s_dir, s_ldsc(...)), tables = character(),
+                  args = args,
+                  check = function(x) {
+                    bad <- all_finite(unlist(x$S), "S")
+                    if (is.null(bad)) all_finite(unlist(x$V), "V") else bad
+                  }),
+    enrich = list(fun = enrich, tables = character(), args = list(
+      s_covstruc = s_covstruc, model = "F1 =~ T1 + T2 + T3", params = "F1~~F1", fix = "regressions",
+      std.lv = FALSE, rm_flank = TRUE, tau = FALSE, base = TRUE, toler = NULL, fixparam = NULL),
+      check = function(x) if (length(x)) NULL else "an empty result")
+  )
+}
