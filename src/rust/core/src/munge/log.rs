@@ -46,10 +46,8 @@ pub fn retain_logged<T>(
     remove: impl Fn(&T) -> bool,
     message: impl Fn(usize) -> String,
 ) {
-    let before = rows.len();
-    rows.retain(|r| !remove(r));
-    if before > rows.len() {
-        log.line(message(before - rows.len()));
+    if let Some(text) = remove_counted(rows, remove, message) {
+        log.line(text);
     }
 }
 
@@ -61,13 +59,21 @@ pub fn retain_warned<T>(
     remove: impl Fn(&T) -> bool,
     message: impl Fn(usize) -> String,
 ) {
-    let before = rows.len();
-    rows.retain(|r| !remove(r));
-    if before > rows.len() {
-        let text = message(before - rows.len());
+    if let Some(text) = remove_counted(rows, remove, message) {
         log.line(text.clone());
         log.warning(text);
     }
+}
+
+/// `message(count)` of the rows removed, if any were.
+fn remove_counted<T>(
+    rows: &mut Vec<T>,
+    remove: impl Fn(&T) -> bool,
+    message: impl Fn(usize) -> String,
+) -> Option<String> {
+    let before = rows.len();
+    rows.retain(|r| !remove(r));
+    (before > rows.len()).then(|| message(before - rows.len()))
 }
 
 /// GenomicSEM's check that the P column is not something else.
