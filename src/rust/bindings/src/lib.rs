@@ -8,6 +8,7 @@ mod gwas;
 mod interrupt;
 mod io;
 mod ldsc;
+mod map_cis;
 mod munge;
 mod sem;
 mod single_cell;
@@ -29,4 +30,5 @@ extendr_module! {
     use sumstats;
     use grm;
     use single_cell;
+    use map_cis;
 }
