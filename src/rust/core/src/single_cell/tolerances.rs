@@ -32,3 +32,9 @@ pub const MAX_DECADE: i32 = 12;
 
 /// Maximum criterion evaluations of one root search.
 pub const MAX_ROOT_ITERATIONS: usize = 200;
+
+/// A variant whose covariate-adjusted variance `Var(T)` is below this fraction of its
+/// unadjusted `sum q g~^2` is (numerically) explained by the covariates (a genotype constant
+/// over donors, or a copy of a donor-level covariate): its R^2 on them exceeds 1 - 1e-10, the
+/// difference has lost 10 of its 16 digits, and the test is reported as NA.
+pub const GENOTYPE_EXPLAINED_RELATIVE: f64 = 1e-10;

@@ -11,6 +11,7 @@
 
 use super::super::dense::{cholesky_in_place, cholesky_solve};
 use super::super::stage1::DonorEigensystem;
+use super::super::tolerances::GENOTYPE_EXPLAINED_RELATIVE;
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 
@@ -112,9 +113,17 @@ impl GeneScore {
             let g = &projected[j * m..(j + 1) * m];
             let quad: f64 = g.iter().zip(&self.q).map(|(x, q)| q * x * x).sum();
             let adjust: f64 = (1..w).map(|a| scratch[j + a * k].powi(2)).sum();
-            *result = VariantTest {
-                tstat: scratch[j],
-                var: (quad - adjust) / self.s2e,
+            let var = quad - adjust;
+            *result = if var > GENOTYPE_EXPLAINED_RELATIVE * quad {
+                VariantTest {
+                    tstat: scratch[j],
+                    var: var / self.s2e,
+                }
+            } else {
+                VariantTest {
+                    tstat: f64::NAN,
+                    var: f64::NAN,
+                }
             };
         }
     }
