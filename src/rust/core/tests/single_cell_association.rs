@@ -183,3 +183,163 @@ fn donor_level_score_tests_equal_the_dense_definition_with_k_identity() {
 fn donor_level_score_tests_equal_the_dense_definition_with_a_dense_kernel() {
     check(true);
 }
+
+/// Timing at the bench's scale (1,611 donors, 26,593 cells): `cargo test --release --test
+/// single_cell_association -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing_at_scale() {
+    use std::time::Instant;
+    let (m, n, p, q, genes) = (1611usize, 26593usize, 5usize, 20000usize, 40usize);
+    let mut rng = Lcg(3);
+    let donor: Vec<usize> = (0..n)
+        .map(|i| {
+            if i < m {
+                i
+            } else {
+                (rng.next() * m as f64) as usize % m
+            }
+        })
+        .collect();
+    let mut x = vec![1.0; n * p];
+    for v in x.iter_mut().skip(n) {
+        *v = rng.next();
+    }
+    let y: Vec<f64> = (0..n * genes).map(|_| rng.next()).collect();
+    let names: Vec<String> = Vec::new();
+    let design = Design {
+        values: &x,
+        n_cells: n,
+        n_columns: p,
+        names: &names,
+    };
+    let expr = Expression {
+        values: &y,
+        n_cells: n,
+        n_genes: genes,
+        layout: ExpressionLayout::GenesByCells,
+    };
+    let b = DMatrix::from_fn(m, 50, |_, _| rng.next() - 0.5);
+    let k = &b * b.transpose() / 50.0 + DMatrix::identity(m, m) * 0.5;
+    let kvec: Vec<f64> = k.iter().copied().collect();
+    let g: Vec<f64> = (0..m * q)
+        .map(|_| ((rng.next() * 3.0) as usize).min(2) as f64)
+        .collect();
+    for (dense, used) in [(false, genes), (false, 4), (true, genes)] {
+        let kernel = if dense {
+            DonorKernel::Dense(&kvec)
+        } else {
+            DonorKernel::Identity
+        };
+        let fits = fit_null_sc(
+            &donor,
+            m,
+            kernel,
+            &design,
+            &expr,
+            &FitOptions::default(),
+            &CancelToken::new(),
+        )
+        .unwrap();
+        let sys = fits.groups[0].stage1.as_ref().unwrap();
+        let tasks: Vec<GeneTask> = (0..used)
+            .map(|i| {
+                let start = i * (q - 3000) / used;
+                GeneTask {
+                    id: i,
+                    tau: fits.genes[i].tau.max(0.1),
+                    s2e: fits.genes[i].s2e,
+                    stats: &fits.score_stats[i],
+                    start,
+                    end: start + 3000,
+                }
+            })
+            .collect();
+        let scan: Vec<usize> = (0..q).collect();
+        let mut source = GenotypeSource::Matrix {
+            values: &g,
+            n_samples: m,
+            n_variants: q,
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let cpu0 = cpu_seconds();
+        let t0 = Instant::now();
+        let mut count = 0usize;
+        pool.install(|| {
+            map_group::<Failure>(
+                sys,
+                &sys.donors,
+                &mut source,
+                &scan,
+                &tasks,
+                &MapOptions::default(),
+                &CancelToken::new(),
+                |b| {
+                    count += b.iter().map(|r| r.end - r.start).sum::<usize>();
+                    Ok(())
+                },
+            )
+            .unwrap()
+        });
+        let s = t0.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu0;
+        println!(
+            "dense K: {dense}: {s:.2} s elapsed, {cpu:.2} s CPU, {count} tests, {q} variants: {:.2} us CPU per test",
+            1e6 * cpu / count as f64
+        );
+    }
+}
+
+/// CPU time (user + system, all threads) of this process, from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+#[test]
+#[ignore]
+fn timing_small_gemm() {
+    use faer::linalg::matmul::matmul;
+    use faer::{Accum, MatMut, MatRef, Par};
+    let (m, k, w) = (1611usize, 3000usize, 6usize);
+    let a: Vec<f64> = (0..m * w).map(|i| (i % 7) as f64).collect();
+    let b: Vec<f64> = (0..m * k).map(|i| (i % 5) as f64).collect();
+    let mut c = vec![0.0; w * k];
+    let cpu0 = cpu_seconds();
+    for _ in 0..40 {
+        let lhs = MatRef::from_row_major_slice(&a, w, m);
+        let rhs = MatRef::from_column_major_slice(&b, m, k);
+        let dst = MatMut::from_column_major_slice_mut(&mut c, w, k);
+        matmul(dst, Accum::Replace, lhs, rhs, 1.0, Par::Seq);
+    }
+    let gemm = cpu_seconds() - cpu0;
+    let cpu0 = cpu_seconds();
+    for _ in 0..40 {
+        for j in 0..k {
+            let g = &b[j * m..(j + 1) * m];
+            for r in 0..w {
+                let x = &a[r * m..(r + 1) * m];
+                let mut acc = [0.0f64; 4];
+                for (gc, xc) in g.chunks_exact(4).zip(x.chunks_exact(4)) {
+                    for l in 0..4 {
+                        acc[l] += gc[l] * xc[l];
+                    }
+                }
+                c[r + j * w] = acc.iter().sum();
+            }
+        }
+    }
+    let hand = cpu_seconds() - cpu0;
+    println!("40 x ({w} x {m}) x ({m} x {k}): faer {gemm:.2} s CPU, hand-written dots {hand:.2} s CPU, c0 {}", c[0]);
+}

@@ -94,7 +94,7 @@ impl GeneScore {
     }
 
     /// Test the variants whose projected genotypes g~ are the columns of `projected`
-    /// (m x k column-major), writing one result per column. `scratch` holds k x (p + 1).
+    /// (m x k column-major), writing one result per column. `scratch` holds (p + 1) x k.
     pub fn test_block(
         &self,
         projected: &[f64],
@@ -105,18 +105,21 @@ impl GeneScore {
         let m = self.q.len();
         let w = self.p + 1;
         scratch.resize(k * w, 0.0);
-        let lhs = MatRef::from_column_major_slice(&projected[..m * k], m, k);
-        let rhs = MatRef::from_column_major_slice(&self.weights, m, w);
-        let dst = MatMut::from_column_major_slice_mut(&mut scratch[..k * w], k, w);
-        matmul(dst, Accum::Replace, lhs.transpose(), rhs, 1.0, Par::Seq);
+        // (p + 1) x k = weights' G~ (the column-major weights read as (p + 1) rows): the small
+        // dimension first suits the product kernels.
+        let lhs = MatRef::from_row_major_slice(&self.weights, w, m);
+        let rhs = MatRef::from_column_major_slice(&projected[..m * k], m, k);
+        let dst = MatMut::from_column_major_slice_mut(&mut scratch[..k * w], w, k);
+        matmul(dst, Accum::Replace, lhs, rhs, 1.0, Par::Seq);
         for (j, result) in out.iter_mut().enumerate().take(k) {
             let g = &projected[j * m..(j + 1) * m];
-            let quad: f64 = g.iter().zip(&self.q).map(|(x, q)| q * x * x).sum();
-            let adjust: f64 = (1..w).map(|a| scratch[j + a * k].powi(2)).sum();
+            let quad = weighted_square_sum(g, &self.q);
+            let h = &scratch[j * w..(j + 1) * w];
+            let adjust: f64 = h[1..].iter().map(|x| x * x).sum();
             let var = quad - adjust;
             *result = if var > GENOTYPE_EXPLAINED_RELATIVE * quad {
                 VariantTest {
-                    tstat: scratch[j],
+                    tstat: h[0],
                     var: var / self.s2e,
                 }
             } else {
@@ -127,4 +130,20 @@ impl GeneScore {
             };
         }
     }
+}
+
+/// sum q_i g_i^2 with four independent accumulators (vectorisable).
+fn weighted_square_sum(g: &[f64], q: &[f64]) -> f64 {
+    let n = g.len().min(q.len());
+    let (g, q) = (&g[..n], &q[..n]);
+    let mut acc = [0.0f64; 4];
+    let (gc, qc) = (g.chunks_exact(4), q.chunks_exact(4));
+    let (gr, qr) = (gc.remainder(), qc.remainder());
+    for (x, y) in gc.zip(qc) {
+        for l in 0..4 {
+            acc[l] += y[l] * x[l] * x[l];
+        }
+    }
+    let tail: f64 = gr.iter().zip(qr).map(|(x, y)| y * x * x).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
