@@ -128,6 +128,7 @@ pub fn map_group<E: From<AssociationError> + From<crate::error::Cancelled>>(
         summaries: Vec::with_capacity(capacity),
     };
     let mut raw = Vec::new();
+    let sqrt_c: Vec<f64> = sys.cells_per_donor.iter().map(|c| c.sqrt()).collect();
     let mut at = 0;
     while at < order.len() {
         cancel.check()?;
@@ -153,10 +154,13 @@ pub fn map_group<E: From<AssociationError> + From<crate::error::Cancelled>>(
                 &scan[from..from + k],
                 options,
                 &mut raw,
+                &sqrt_c,
                 &mut cache,
             )?;
             cancel.check()?;
         }
+        // One product per gene over its whole window: a gene's numbers do not depend on which
+        // genes share its batch, so every batching (and future plan) gives identical results.
         let batch: Vec<GeneResult> = order[at..next]
             .par_iter()
             .map_init(Vec::new, |scratch, &g| {
@@ -231,6 +235,7 @@ fn project(
     variants: &[usize],
     options: &MapOptions,
     raw: &mut Vec<f64>,
+    sqrt_c: &[f64],
     cache: &mut Cache,
 ) -> Result<(), AssociationError> {
     let (m, k) = (sys.n_donors, variants.len());
@@ -242,8 +247,8 @@ fn project(
         .par_chunks_mut(m)
         .map(|g| {
             let summary = summarise_and_impute(g, &options.filter);
-            for (x, c) in g.iter_mut().zip(&sys.cells_per_donor) {
-                *x *= c.sqrt();
+            for (x, c) in g.iter_mut().zip(sqrt_c) {
+                *x *= c;
             }
             summary
         })
