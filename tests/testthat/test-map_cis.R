@@ -173,3 +173,26 @@ test_that("genes with missing cells use their own donors (K = I, Woodbury check 
   g3 <- res$variants[res$variants$gene_id == "G003", ]
   expect_equal(g3$Tstat, full$Tstat[full$gene_id == "G003"], tolerance = 1e-9)
 })
+
+test_that("future plans give identical results, and progress has one step per batch", {
+  skip_if_not_installed("future.apply")
+  ref <- cis_ref()
+  null <- cis_golden_null("GRM")
+  one <- cis_map("GRM", "plink")
+  old <- future::plan(future::multisession, workers = 2)
+  on.exit(future::plan(old), add = TRUE)
+  spread <- map_cis(null, ref$plink, ref$genes, window = 75, batch_size = 9)
+  expect_identical(spread, one)
+  future::plan(old)
+  skip_if_not_installed("progressr")
+  withr::local_options(progressr.enable = TRUE)
+  steps <- 0
+  counter <- progressr::make_progression_handler("counter", reporter = list(
+    update = function(config, state, progression, ...) steps <<- state$step
+  ))
+  progressr::with_progress(
+    map_cis(null, ref$plink, ref$genes[1:10, ], window = 75, batch_size = 4, future = FALSE),
+    handlers = counter
+  )
+  expect_identical(steps, 3)
+})
