@@ -196,3 +196,16 @@ test_that("future plans give identical results, and progress has one step per ba
   )
   expect_identical(steps, 3)
 })
+
+test_that("error messages name the argument, the value and the fix", {
+  ref <- cis_ref()
+  null <- sc_fit("I")
+  short <- ref$dosages
+  short$dosage <- short$dosage[-(1:3), ]
+  expect_snapshot(error = TRUE, {
+    map_cis(null, short, ref$genes, window = 75)
+    map_cis(null, ref$plink, ref$genes, checkpoint = "run.rds")
+    map_cis(null, ref$plink, ref$genes, window = "wide")
+    map_cis(null, ref$plink, data.frame(gene_id = "G001", chrom = 1))
+  })
+})
