@@ -43,7 +43,7 @@ pub(crate) struct GeneStats<'a> {
 
 impl GeneStats<'_> {
     /// y~, Xw'y and yw'yw in one vector (what the null fit keeps for association tests).
-    pub fn to_vec(&self) -> Vec<f64> {
+    pub fn to_vec(self) -> Vec<f64> {
         let mut out = Vec::with_capacity(self.y_rotated.len() + self.xty_within.len() + 1);
         out.extend_from_slice(self.y_rotated);
         out.extend_from_slice(self.xty_within);

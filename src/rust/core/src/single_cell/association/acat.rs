@@ -9,10 +9,10 @@ pub fn acat(p: &[f64]) -> f64 {
     if k == 0 {
         return f64::NAN;
     }
-    if p.iter().any(|&x| x == 0.0) {
+    if p.contains(&0.0) {
         return 0.0;
     }
-    if p.iter().any(|&x| x == 1.0) {
+    if p.contains(&1.0) {
         let min = p.iter().copied().fold(f64::INFINITY, f64::min);
         return (k as f64 * min).min(1.0);
     }

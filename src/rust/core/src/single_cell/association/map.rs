@@ -228,6 +228,7 @@ fn check_inputs(
 }
 
 /// Read, summarise, impute and project the variants `variants` onto the end of the cache.
+#[allow(clippy::too_many_arguments)]
 fn project(
     sys: &DonorEigensystem,
     donor_rows: &[usize],

@@ -46,7 +46,13 @@ impl GeneScore {
         s2e: f64,
     ) -> Option<Self> {
         let (m, p) = (sys.n_donors, sys.n_columns);
-        if stats.len() < m + p || lambda.len() != m || !(s2e > 0.0) || !(tau >= 0.0) {
+        if stats.len() < m + p
+            || lambda.len() != m
+            || s2e.is_nan()
+            || s2e <= 0.0
+            || tau.is_nan()
+            || tau < 0.0
+        {
             return None;
         }
         let (y_rot, xty_within) = (&stats[..m], &stats[m..m + p]);

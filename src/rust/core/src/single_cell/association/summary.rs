@@ -79,7 +79,7 @@ pub fn summarise_and_impute(g: &mut [f64], options: &FilterOptions) -> VariantSu
     let missing_rate = 1.0 - n_obs / n;
     let filter = if missing_rate > options.max_missing {
         VariantFilter::MissingRate
-    } else if !(mac >= options.min_mac) || mac == 0.0 {
+    } else if mac.is_nan() || mac < options.min_mac || mac == 0.0 {
         VariantFilter::Monomorphic
     } else {
         VariantFilter::Pass
