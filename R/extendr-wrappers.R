@@ -123,6 +123,17 @@ rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, first, dir, gzip, req
 #' Prevalences are doubles with NA for "not given".
 #' @noRd
 rs_s_ldsc <- function(traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads) .Call(wrap__rs_s_ldsc, traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads)
+#' The .bim and .fam tables of a PLINK prefix.
+#' @noRd
+rs_read_plink_tables <- function(bim, fam) .Call(wrap__rs_read_plink_tables, bim, fam)
+
+#' Score tests of the genes of one cell group. `genotypes` is a .bed path (with `n_samples`,
+#' `n_variants` from the .fam/.bim) or a donors x variants double matrix; `donor_rows` the
+#' 1-based genotype row of each stage-1 donor; `scan` 1-based variant indices in scan order;
+#' per gene (`genes` 1-based ids): `tau`, `s2e`, `stats` (a column of (m + p + 1) x genes)
+#' and the window `start` (0-based, inclusive) .. `end` (exclusive) in scan positions.
+#' @noRd
+rs_map_cis_sc <- function(stage1, genotypes, n_samples, n_variants, donor_rows, scan, genes, tau, s2e, stats, start, end, min_mac, max_missing, requested_threads) .Call(wrap__rs_map_cis_sc, stage1, genotypes, n_samples, n_variants, donor_rows, scan, genes, tau, s2e, stats, start, end, min_mac, max_missing, requested_threads)
 
 
 # nolint end

@@ -81,8 +81,9 @@
 #'     `n_cells` and `n_donors` (observed).
 #'   * `fixed_effects`: one row per gene and design column: `gene`, `term`, `estimate`, `se`
 #'     (from `sigma2_e (X' H^-1 X)^-1`, as lme4's `vcov()`).
-#'   * `stage1`: one entry per set of observed cells: its `genes`, `missing_cells` and the
-#'     stage-1 `state` (donor eigensystem, rotated design) that association tests reuse.
+#'   * `stage1`: one entry per set of observed cells: its `genes`, `missing_cells`, the
+#'     stage-1 `state` (donor eigensystem, rotated design) and `score`, per gene the
+#'     donor-level statistics (rotated donor sums, `Xw'y`, `yw'yw`) that [map_cis()] reuses.
 #'   * `donors` (ids in the order of the stage-1 donor indices), `donor_of_cell`, `design`
 #'     (column names), `kernel` (`"identity"` or `"grm"`), `tau`, `shared_tau`, `n_cells`.
 #' @seealso [fit_null()] for one observation per sample, [read_grm()].

@@ -154,6 +154,11 @@ null_fit_object <- function(source, setup, fitted, tau_mode) {
     beta[, at] <- matrix(r$beta, p)
     se[, at] <- matrix(r$se, p)
   }
+  stats_of_gene <- vector("list", n)
+  for (k in seq_along(fitted$tasks)) {
+    stats <- fitted$results[[k]]$score_stats
+    if (!is.null(stats)) stats_of_gene[fitted$tasks[[k]]$genes] <- stats
+  }
   stage1 <- vector("list", length(fitted$groups))
   for (k in seq_along(fitted$groups)) {
     g <- fitted$groups[[k]]
@@ -165,7 +170,8 @@ null_fit_object <- function(source, setup, fitted, tau_mode) {
       genes$n_cells[g$genes] <- as.integer(state$n_cells)
       genes$n_donors[g$genes] <- as.integer(state$n_donors)
     }
-    stage1[[k]] <- list(genes = source$genes[g$genes], missing_cells = g$missing, state = state)
+    stage1[[k]] <- list(genes = source$genes[g$genes], missing_cells = g$missing, state = state,
+                        score = score_matrix(stats_of_gene[g$genes], state, p))
   }
   for (col in c("tau", "sigma2_g", "sigma2_e", "h2", "loglik_reml")) {
     genes[[col]][is.nan(genes[[col]])] <- NA_real_
@@ -183,4 +189,14 @@ null_fit_object <- function(source, setup, fitted, tau_mode) {
          n_cells = source$n_cells, trait_type = "quantitative"),
     class = "gsem_null_sc"
   )
+}
+
+# What association tests need of each gene of a cell group, one column per gene: y~ (the
+# group's donors), Xw'y (design columns) and yw'yw; NA for genes that were not fitted.
+score_matrix <- function(stats, state, p) {
+  if (is.null(state)) return(NULL)
+  rows <- as.integer(state$n_donors) + p + 1L
+  out <- matrix(NA_real_, rows, length(stats))
+  for (j in seq_along(stats)) if (length(stats[[j]]) == rows) out[, j] <- stats[[j]]
+  out
 }

@@ -69,6 +69,18 @@ if (dir.exists(sc_src)) {
   file.copy(file.path(sc_src, c("expr.tsv.gz", "grm.grm.bin", "grm.grm.id", "grm.grm.N.bin")),
             sc_dst, overwrite = TRUE)
 }
+# map_cis() example: the step-2 reference genotypes and the cis map of the quantitative genes.
+step2 <- file.path(sc_src, "step2")
+if (dir.exists(step2)) {
+  for (ext in c(".bed", ".bim", ".fam")) {
+    file.copy(file.path(step2, paste0("genotypes_cis", ext)),
+              file.path(sc_dst, paste0("genotypes", ext)), overwrite = TRUE)
+  }
+  genes <- utils::read.delim(file.path(step2, "genes.tsv"), stringsAsFactors = FALSE)
+  genes <- genes[genes$trait_type == "quantitative", c("gene_id", "chrom", "tss")]
+  utils::write.table(genes, file.path(sc_dst, "genes.tsv"), sep = "\t", quote = FALSE,
+                     row.names = FALSE)
+}
 # GenomicSEM's own ldsc() result on the full reference set (out/ldsc.rds), copied unchanged so
 # that usermodel()/commonfactor() examples and tests have a covariance structure to fit.
 ldsc_golden <- file.path(dirname(src), "out", "ldsc.rds")

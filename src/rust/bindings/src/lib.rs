@@ -12,6 +12,7 @@ mod interrupt;
 mod io;
 mod lapack;
 mod ldsc;
+mod map_cis;
 mod munge;
 mod sem;
 mod simld;
@@ -42,4 +43,5 @@ extendr_module! {
     use snp_sets;
     use simld;
     use stratified;
+    use map_cis;
 }

@@ -321,6 +321,17 @@ fn fits_to_r(fits: &NullFits) -> RResult<Robj> {
         ("status", status.into()),
         ("beta", fits.beta.clone().into()),
         ("se", fits.se.clone().into()),
+        (
+            "score_stats",
+            List::from_values(fits.score_stats.iter().map(|s| {
+                if s.is_empty() {
+                    Robj::from(())
+                } else {
+                    Robj::from(s.clone())
+                }
+            }))
+            .into(),
+        ),
     ])
 }
 

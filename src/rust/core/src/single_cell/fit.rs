@@ -59,6 +59,9 @@ pub struct NullFits {
     pub groups: Vec<CellGroupFit>,
     /// The pooled tau in [`TauMode::Shared`].
     pub shared_tau: Option<f64>,
+    /// Per gene, the donor-level statistics that association tests need (empty when the gene
+    /// was not fitted): y~ = U' D^-1/2 Z'y (m values of its cell group), Xw'y (p), yw'yw.
+    pub score_stats: Vec<Vec<f64>>,
 }
 
 /// Results of one chunk, scattered into [`NullFits`] afterwards.
@@ -67,6 +70,7 @@ pub(crate) struct ChunkOutput {
     pub fits: Vec<GeneFit>,
     pub beta: Vec<f64>,
     pub se: Vec<f64>,
+    pub score_stats: Vec<Vec<f64>>,
 }
 
 impl NullFits {
@@ -79,6 +83,7 @@ impl NullFits {
             group_of_gene: vec![0; n_genes],
             groups: Vec::new(),
             shared_tau: None,
+            score_stats: vec![Vec::new(); n_genes],
         }
     }
 
@@ -88,6 +93,11 @@ impl NullFits {
             self.genes[g] = chunk.fits[k];
             self.beta[g * p..(g + 1) * p].copy_from_slice(&chunk.beta[k * p..(k + 1) * p]);
             self.se[g * p..(g + 1) * p].copy_from_slice(&chunk.se[k * p..(k + 1) * p]);
+        }
+        for (k, stats) in chunk.score_stats.into_iter().enumerate() {
+            if let Some(&g) = chunk.genes.get(k) {
+                self.score_stats[g] = stats;
+            }
         }
     }
 }
@@ -292,6 +302,7 @@ fn fit_group(
                     fits: Vec::with_capacity(k),
                     beta: vec![f64::NAN; k * p],
                     se: vec![f64::NAN; k * p],
+                    score_stats: Vec::with_capacity(k),
                 };
                 for g in 0..k {
                     let status = ws.stats.status[g];
@@ -313,6 +324,11 @@ fn fit_group(
                     } else {
                         GeneFit::flagged(status)
                     };
+                    out.score_stats.push(if fit.status == GeneStatus::Ok {
+                        ws.stats.gene(g, sys.n_donors, p).to_vec()
+                    } else {
+                        Vec::new()
+                    });
                     out.fits.push(fit);
                 }
                 Ok(out)

@@ -13,6 +13,7 @@
 //! [`SingleCellError`] (classes `single_cell`, `grm`, `io`, `interrupted`); problems of single
 //! genes are a [`GeneStatus`] in each [`GeneFit`].
 
+pub mod association;
 mod dense;
 mod eigen;
 mod error;

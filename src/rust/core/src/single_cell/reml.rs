@@ -41,6 +41,17 @@ pub(crate) struct GeneStats<'a> {
     pub yty_within: f64,
 }
 
+impl GeneStats<'_> {
+    /// y~, Xw'y and yw'yw in one vector (what the null fit keeps for association tests).
+    pub fn to_vec(self) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.y_rotated.len() + self.xty_within.len() + 1);
+        out.extend_from_slice(self.y_rotated);
+        out.extend_from_slice(self.xty_within);
+        out.push(self.yty_within);
+        out
+    }
+}
+
 /// The criterion at one tau. After `evaluate`, the workspace holds beta and (X'H^-1X)^-1.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Criterion {

@@ -79,6 +79,7 @@ pub(crate) fn fit_shared_tau(
                     fits: Vec::with_capacity(k),
                     beta: vec![f64::NAN; k * p],
                     se: vec![f64::NAN; k * p],
+                    score_stats: Vec::with_capacity(k),
                 };
                 for g in 0..k {
                     let fit = if chunk.status[g] == GeneStatus::Ok {
@@ -100,6 +101,11 @@ pub(crate) fn fit_shared_tau(
                     } else {
                         GeneFit::flagged(chunk.status[g])
                     };
+                    out.score_stats.push(if fit.status == GeneStatus::Ok {
+                        chunk.gene(g, group.reml.m, p).to_vec()
+                    } else {
+                        Vec::new()
+                    });
                     out.fits.push(fit);
                 }
                 out

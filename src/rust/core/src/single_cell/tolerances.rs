@@ -42,3 +42,9 @@ pub const IDENTIFIABLE_PROJECTED: f64 = 1e-10;
 /// (one cell per donor with K = I: all equal up to rounding, ~1e-15; the smallest genuine
 /// spread, a single donor with two cells among m, is about 1 / m, far above).
 pub const IDENTIFIABLE_SPREAD: f64 = 1e-9;
+
+/// A variant whose covariate-adjusted variance `Var(T)` is below this fraction of its
+/// unadjusted `sum q g~^2` is (numerically) explained by the covariates (a genotype constant
+/// over donors, or a copy of a donor-level covariate): its R^2 on them exceeds 1 - 1e-10, the
+/// difference has lost 10 of its 16 digits, and the test is reported as NA.
+pub const GENOTYPE_EXPLAINED_RELATIVE: f64 = 1e-10;

@@ -1,0 +1,322 @@
+//! The cis map of one cell group: genes sorted by their window in scan order, a sliding cache
+//! of projected genotypes g~ = U' D^1/2 g (each variant read, summarised and projected once,
+//! one m x m by m x k product per block), and every gene's tests read from the cache.
+//! Memory: the cache holds at most `cache_variants` (or the widest window) columns of m.
+
+use super::acat::acat;
+use super::genotypes::GenotypeSource;
+use super::score::{GeneScore, VariantTest};
+use super::summary::{summarise_and_impute, FilterOptions, VariantFilter, VariantSummary};
+use super::AssociationError;
+use crate::parallel::CancelToken;
+use crate::rmath::pnorm_upper;
+use crate::single_cell::DonorEigensystem;
+use faer::linalg::matmul::matmul;
+use faer::{Accum, MatMut, MatRef, Par};
+use rayon::prelude::*;
+
+/// One gene to map: its null and its cis variants, positions `start..end` of the scan order.
+#[derive(Debug, Clone, Copy)]
+pub struct GeneTask<'a> {
+    /// The caller's gene index, echoed in the result.
+    pub id: usize,
+    pub tau: f64,
+    pub s2e: f64,
+    /// y~ (m), Xw'y (p), yw'yw of the null fit.
+    pub stats: &'a [f64],
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct MapOptions {
+    pub filter: FilterOptions,
+    /// Variants read and projected together (one matrix product).
+    pub block: usize,
+    /// Columns of projected genotypes kept (raised to the widest window when needed).
+    pub cache_variants: usize,
+    /// Genes tested in parallel between two cancellation checks.
+    pub genes_per_batch: usize,
+}
+
+impl Default for MapOptions {
+    fn default() -> Self {
+        MapOptions {
+            filter: FilterOptions {
+                min_mac: 1.0,
+                max_missing: 0.15,
+            },
+            block: 512,
+            cache_variants: 8192,
+            genes_per_batch: 64,
+        }
+    }
+}
+
+/// The tests of one gene: one entry per cis variant (positions `start..end`).
+#[derive(Debug, Clone)]
+pub struct GeneResult {
+    pub id: usize,
+    pub start: usize,
+    pub end: usize,
+    pub summaries: Vec<VariantSummary>,
+    /// NaN for variants that fail the filters (or for a gene whose null is unusable).
+    pub tests: Vec<VariantTest>,
+    pub pvalues: Vec<f64>,
+    pub num_var: usize,
+    pub acat_p: f64,
+    /// Offset (from `start`) of the smallest p-value, first on ties.
+    pub top: Option<usize>,
+}
+
+/// Sliding cache of projected genotypes and summaries over scan positions `lo..lo + len`.
+struct Cache {
+    m: usize,
+    lo: usize,
+    len: usize,
+    projected: Vec<f64>,
+    summaries: Vec<VariantSummary>,
+}
+
+impl Cache {
+    fn slide_to(&mut self, lo: usize) {
+        if lo >= self.lo + self.len {
+            self.lo = lo;
+            self.len = 0;
+            self.summaries.clear();
+        } else if lo > self.lo {
+            let drop = lo - self.lo;
+            let m = self.m;
+            self.projected.copy_within(drop * m..self.len * m, 0);
+            self.summaries.drain(..drop);
+            self.lo = lo;
+            self.len -= drop;
+        }
+    }
+}
+
+/// Map every gene of `genes` (all of one cell group `sys`). `donor_rows[d]` is the genotype
+/// row of stage-1 donor d; `scan` lists genotype variant indices in scan order (sorted by
+/// chromosome and position). Results go to `sink` one batch of genes at a time, in the
+/// order of `genes` sorted by window.
+#[allow(clippy::too_many_arguments)]
+pub fn map_group<E: From<AssociationError> + From<crate::error::Cancelled>>(
+    sys: &DonorEigensystem,
+    donor_rows: &[usize],
+    source: &mut GenotypeSource<'_>,
+    scan: &[usize],
+    genes: &[GeneTask<'_>],
+    options: &MapOptions,
+    cancel: &CancelToken,
+    mut sink: impl FnMut(Vec<GeneResult>) -> Result<(), E>,
+) -> Result<(), E> {
+    let m = sys.n_donors;
+    check_inputs(sys, donor_rows, source, scan, genes)?;
+    let mut order: Vec<usize> = (0..genes.len()).collect();
+    order.sort_by_key(|&g| (genes[g].start, genes[g].end));
+    let widest = genes.iter().map(|g| g.end - g.start).max().unwrap_or(0);
+    let capacity = options.cache_variants.max(widest).max(1);
+    // The eigenvalues as computed, without the null fit's clamping of rounding-level negatives
+    // to 0: a centred GRM's null direction is the intercept's, where the clamping would move
+    // T by ~1e-10 sd(T); the dense cell-level V of the reference uses the GRM as given.
+    let lambda: Vec<f64> = sys.eigenvalues.clone();
+    let mut cache = Cache {
+        m,
+        lo: 0,
+        len: 0,
+        projected: vec![0.0; m * capacity],
+        summaries: Vec::with_capacity(capacity),
+    };
+    let mut raw = Vec::new();
+    let sqrt_c: Vec<f64> = sys.cells_per_donor.iter().map(|c| c.sqrt()).collect();
+    let mut at = 0;
+    while at < order.len() {
+        cancel.check()?;
+        let lo = genes[order[at]].start;
+        let mut next = at;
+        let mut hi = lo;
+        while next < order.len() && next - at < options.genes_per_batch.max(1) {
+            let g = &genes[order[next]];
+            if next > at && g.end.max(hi) - lo > capacity {
+                break;
+            }
+            hi = hi.max(g.end);
+            next += 1;
+        }
+        cache.slide_to(lo);
+        while cache.lo + cache.len < hi {
+            let from = cache.lo + cache.len;
+            let k = (hi - from).min(options.block.max(1));
+            project(
+                sys,
+                donor_rows,
+                source,
+                &scan[from..from + k],
+                options,
+                &mut raw,
+                &sqrt_c,
+                &mut cache,
+            )?;
+            cancel.check()?;
+        }
+        // One product per gene over its whole window: a gene's numbers do not depend on which
+        // genes share its batch, so every batching (and future plan) gives identical results.
+        let batch: Vec<GeneResult> = order[at..next]
+            .par_iter()
+            .map_init(Vec::new, |scratch, &g| {
+                test_gene(sys, &lambda, &genes[g], &cache, scratch)
+            })
+            .collect();
+        sink(batch)?;
+        at = next;
+    }
+    Ok(())
+}
+
+fn check_inputs(
+    sys: &DonorEigensystem,
+    donor_rows: &[usize],
+    source: &GenotypeSource<'_>,
+    scan: &[usize],
+    genes: &[GeneTask<'_>],
+) -> Result<(), AssociationError> {
+    use AssociationError::*;
+    source.check()?;
+    let (m, p) = (sys.n_donors, sys.n_columns);
+    if donor_rows.len() != m {
+        let what = "the genotype rows of the donors (one per stage-1 donor)";
+        return Err(DimensionMismatch {
+            what,
+            expected: m,
+            found: donor_rows.len(),
+        });
+    }
+    let limit = source.n_samples();
+    if let Some(&index) = donor_rows.iter().find(|&&r| r >= limit) {
+        return Err(OutOfRange {
+            what: "Genotype row",
+            index,
+            limit,
+        });
+    }
+    let limit = source.n_variants();
+    if let Some(&index) = scan.iter().find(|&&v| v >= limit) {
+        return Err(OutOfRange {
+            what: "Variant",
+            index,
+            limit,
+        });
+    }
+    for g in genes {
+        if g.start > g.end || g.end > scan.len() {
+            return Err(OutOfRange {
+                what: "Window end",
+                index: g.end.saturating_sub(1),
+                limit: scan.len(),
+            });
+        }
+        if g.stats.len() < m + p {
+            let what = "the null-fit statistics of a gene (donors + covariates + 1)";
+            return Err(DimensionMismatch {
+                what,
+                expected: m + p + 1,
+                found: g.stats.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Read, summarise, impute and project the variants `variants` onto the end of the cache.
+#[allow(clippy::too_many_arguments)]
+fn project(
+    sys: &DonorEigensystem,
+    donor_rows: &[usize],
+    source: &mut GenotypeSource<'_>,
+    variants: &[usize],
+    options: &MapOptions,
+    raw: &mut Vec<f64>,
+    sqrt_c: &[f64],
+    cache: &mut Cache,
+) -> Result<(), AssociationError> {
+    let (m, k) = (sys.n_donors, variants.len());
+    raw.resize(m * k, 0.0);
+    for (j, &v) in variants.iter().enumerate() {
+        source.read(v, donor_rows, &mut raw[j * m..(j + 1) * m])?;
+    }
+    let summaries: Vec<VariantSummary> = raw
+        .par_chunks_mut(m)
+        .map(|g| {
+            let summary = summarise_and_impute(g, &options.filter);
+            for (x, c) in g.iter_mut().zip(sqrt_c) {
+                *x *= c;
+            }
+            summary
+        })
+        .collect();
+    let offset = cache.len * m;
+    let dst = &mut cache.projected[offset..offset + m * k];
+    if sys.identity_kernel {
+        dst.copy_from_slice(&raw[..m * k]);
+    } else {
+        let u = MatRef::from_column_major_slice(&sys.eigenvectors, m, m);
+        let s = MatRef::from_column_major_slice(&raw[..m * k], m, k);
+        let out = MatMut::from_column_major_slice_mut(dst, m, k);
+        let par = Par::rayon(rayon::current_num_threads());
+        matmul(out, Accum::Replace, u.transpose(), s, 1.0, par);
+    }
+    cache.summaries.extend(summaries);
+    cache.len += k;
+    Ok(())
+}
+
+fn test_gene(
+    sys: &DonorEigensystem,
+    lambda: &[f64],
+    gene: &GeneTask<'_>,
+    cache: &Cache,
+    scratch: &mut Vec<f64>,
+) -> GeneResult {
+    let m = sys.n_donors;
+    let (from, k) = (gene.start - cache.lo, gene.end - gene.start);
+    let summaries = cache.summaries[from..from + k].to_vec();
+    let nan = VariantTest {
+        tstat: f64::NAN,
+        var: f64::NAN,
+    };
+    let mut tests = vec![nan; k];
+    if let Some(score) = GeneScore::new(sys, lambda, gene.stats, gene.tau, gene.s2e) {
+        let projected = &cache.projected[from * m..(from + k) * m];
+        score.test_block(projected, k, scratch, &mut tests);
+    }
+    let mut pvalues = vec![f64::NAN; k];
+    let (mut top, mut best, mut tested) = (None, f64::INFINITY, Vec::with_capacity(k));
+    for j in 0..k {
+        if summaries[j].filter != VariantFilter::Pass {
+            tests[j] = nan;
+            continue;
+        }
+        let t = tests[j];
+        let p = 2.0 * pnorm_upper((t.tstat / t.var.sqrt()).abs());
+        if p.is_nan() {
+            continue;
+        }
+        pvalues[j] = p;
+        tested.push(p);
+        if p < best {
+            best = p;
+            top = Some(j);
+        }
+    }
+    GeneResult {
+        id: gene.id,
+        start: gene.start,
+        end: gene.end,
+        summaries,
+        tests,
+        num_var: tested.len(),
+        acat_p: acat(&tested),
+        pvalues,
+        top,
+    }
+}

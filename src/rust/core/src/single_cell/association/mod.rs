@@ -1,0 +1,22 @@
+//! Cis association tests after the null fit (`map_cis()`; spec shared/spec/single_cell_step2.md
+//! sections 1, 2, 5): exact per-variant score tests at the donor level, gene-level ACAT.
+//!
+//! * [`plink`]: .bim/.fam tables and random access to .bed records.
+//! * [`genotypes`]: a .bed file or an in-memory dosage matrix as one source.
+//! * [`summary`]: per-variant summaries over a cell group's donors, filters, mean imputation.
+//! * [`score`]: a gene's donor-level null quantities and its variants' `T` and `Var(T)`.
+//! * [`acat`]: the Cauchy combination of a gene's p-values.
+//! * [`map_group`]: the streaming driver over one cell group.
+
+pub mod acat;
+mod error;
+pub mod genotypes;
+mod map;
+pub mod plink;
+pub mod score;
+pub mod summary;
+
+pub use error::AssociationError;
+pub use genotypes::GenotypeSource;
+pub use map::{map_group, GeneResult, GeneTask, MapOptions};
+pub use summary::{FilterOptions, VariantFilter, VariantSummary};
