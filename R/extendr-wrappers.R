@@ -123,6 +123,7 @@ rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, first, dir, gzip, req
 #' Prevalences are doubles with NA for "not given".
 #' @noRd
 rs_s_ldsc <- function(traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads) .Call(wrap__rs_s_ldsc, traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads)
+
 #' The .bim and .fam tables of a PLINK prefix.
 #' @noRd
 rs_read_plink_tables <- function(bim, fam) .Call(wrap__rs_read_plink_tables, bim, fam)
