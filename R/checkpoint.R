@@ -76,8 +76,9 @@ checkpoint_save <- function(cp, i, value) {
 }
 
 # Run `run_task(task, threads)` over `tasks` in order, sequentially or with future.apply,
-# skipping the batches a checkpoint already holds. Returns the results in task order.
-run_batches <- function(tasks, run_task, threads, use_future, checkpoint, call) {
+# skipping the batches a checkpoint already holds. Returns the results in task order, each
+# passed through `keep` once it is saved (to hold less in memory than the files hold).
+run_batches <- function(tasks, run_task, threads, use_future, checkpoint, call, keep = identity) {
   done <- checkpoint_done(checkpoint)
   if (any(done)) {
     gsem_inform("Resumed ", sum(done), " of ", length(tasks), " batches from checkpoint '",
@@ -91,7 +92,7 @@ run_batches <- function(tasks, run_task, threads, use_future, checkpoint, call) 
     checkpoint_save(checkpoint, i, out)
     if (pause > 0) Sys.sleep(pause)
     progress()
-    out
+    keep(out)
   }
   results <- vector("list", length(tasks))
   if (length(todo)) {
@@ -104,6 +105,6 @@ run_batches <- function(tasks, run_task, threads, use_future, checkpoint, call) 
     }
     results[todo] <- computed
   }
-  for (i in which(done)) results[[i]] <- readRDS(checkpoint_path(checkpoint, i))
+  for (i in which(done)) results[[i]] <- keep(readRDS(checkpoint_path(checkpoint, i)))
   results
 }

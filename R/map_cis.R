@@ -46,7 +46,9 @@
 #' @param future Spread gene batches with future.apply: `TRUE`, `FALSE`, or `NULL` (default)
 #'   for "when a non-sequential plan is set".
 #' @param batch_size Genes per batch (the unit of progress and of future tasks).
-#' @param checkpoint Not supported yet (must be `NULL`).
+#' @param checkpoint A folder that every finished gene batch is written to, or `NULL` (off);
+#'   see [userGWAS()]: a rerun with the same inputs resumes, other inputs are refused. With
+#'   `output`, the variant file is written from the batch files once all batches are done.
 #' @param output `NULL` (default: return the variant table) or a `.tsv.gz` path: the variant
 #'   table is written there one batch of genes at a time, so that memory does not grow with
 #'   the number of tests, and `variants` in the result is the path.
@@ -84,10 +86,6 @@ map_cis <- function(null, genotypes, genes, window = 1e6, min_mac = 1, max_missi
   use_future <- resolve_future(future, call)
   batch_size <- as.integer(check_number(batch_size, "batch_size", lower = 1, whole = TRUE,
                                         call = call))
-  if (!is.null(checkpoint)) {
-    gsem_abort(paste0("`checkpoint` is not supported yet; leave it NULL (a later version will ",
-                      "resume interrupted runs)."), class = "not_implemented", call = call)
-  }
   if (!is.null(output)) check_writable_file(output, "output", call = call)
   geno <- genotype_input(genotypes, call)
   cis <- gene_input(genes, null, call)
@@ -96,8 +94,35 @@ map_cis <- function(null, genotypes, genes, window = 1e6, min_mac = 1, max_missi
   tasks <- cis_tasks(null, cis, windows, batch_size)
   setup <- list(null = null, geno = geno, cis = cis, windows = windows, donor_rows = donor_rows,
                 min_mac = min_mac, max_missing = max_missing, threads = threads, call = call)
-  run <- run_cis_tasks(tasks, setup, use_future, output)
+  run <- if (is.null(checkpoint)) {
+    run_cis_tasks(tasks, setup, use_future, output)
+  } else {
+    fingerprint <- list("map_cis", null$genes, null$stage1, geno, cis, windows, min_mac,
+                        max_missing, batch_size)
+    cp <- checkpoint_open(checkpoint, fingerprint, length(tasks), call)
+    run_cis_checkpointed(tasks, setup, use_future, output, cp)
+  }
   cis_result(setup, tasks, run, output)
+}
+
+# With a checkpoint every batch's full result is on disk as soon as it finishes; only the
+# gene-level part (and top rows) is kept in memory when the variants go to `output`, which is
+# then written from the batch files one at a time.
+run_cis_checkpointed <- function(tasks, setup, use_future, output, cp) {
+  keep <- if (is.null(output)) identity else function(r) {
+    r$variants <- cis_top_rows(r)
+    r
+  }
+  run <- run_batches(tasks, function(task, threads) run_cis_task(task, setup, threads),
+                     setup$threads, use_future, cp, setup$call, keep = keep)
+  if (!is.null(output)) {
+    con <- gzfile(output, "w")
+    on.exit(close(con), add = TRUE)
+    for (i in seq_along(tasks)) {
+      write_variant_rows(con, setup, readRDS(checkpoint_path(cp, i))$variants, header = i == 1L)
+    }
+  }
+  run
 }
 
 # Batches of genes: per cell group, the mapped genes sorted by window, `batch_size` at a time.
@@ -158,13 +183,16 @@ run_cis_tasks <- function(tasks, setup, use_future, output) {
   for (index in split_batches(seq_along(tasks), step)) {
     results <- many(index)
     for (j in seq_along(index)) {
-      table <- cis_variant_table(setup, results[[j]]$variants)
-      utils::write.table(table, con, sep = "\t", quote = FALSE, row.names = FALSE,
-                         col.names = header, na = "NA")
+      write_variant_rows(con, setup, results[[j]]$variants, header)
       header <- FALSE
       results[[j]]$variants <- cis_top_rows(results[[j]])
       kept[[index[j]]] <- results[[j]]
     }
   }
   kept
+}
+
+write_variant_rows <- function(con, setup, variants, header) {
+  utils::write.table(cis_variant_table(setup, variants), con, sep = "\t", quote = FALSE,
+                     row.names = FALSE, col.names = header, na = "NA")
 }

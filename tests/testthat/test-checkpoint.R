@@ -132,3 +132,30 @@ test_that("a checkpoint folder of another run is refused", {
   expect_error(userGWAS(d$covstruc, d$snps, model = d$model, sub = "F1~SNP", checkpoint = NA),
                "`checkpoint` must be a single non-empty string", class = "genomicsemrs_error_argument")
 })
+
+test_that("map_cis() resumes identically, with the variants returned or streamed to a file", {
+  sc <- sc_example()
+  dir <- genomicsemrs_example("single_cell")
+  fit <- fit_null_sc(sc$expr[1:8, ], sc$cells, covariates = ~ age + sex, future = FALSE)
+  genes <- utils::read.delim(file.path(dir, "genes.tsv"))[1:8, ]
+  run <- function(...) map_cis(fit, file.path(dir, "genotypes"), genes, window = 75, cores = 1,
+                               batch_size = 3, future = FALSE, ...)
+  plain <- run()
+  cp <- withr::local_tempdir()
+  expect_identical(run(checkpoint = cp), plain)
+  unlink(file.path(cp, "batch-000002.rds"))
+  resumed <- resumed_count(run(checkpoint = cp))
+  expect_identical(resumed$resumed, 2L)
+  expect_identical(resumed$value, plain)
+
+  files <- withr::local_tempdir()
+  streamed <- run(output = file.path(files, "plain.tsv.gz"))
+  cp2 <- withr::local_tempdir()
+  run(checkpoint = cp2, output = file.path(files, "first.tsv.gz"))
+  unlink(file.path(cp2, "batch-000001.rds"))
+  again <- resumed_count(run(checkpoint = cp2, output = file.path(files, "resumed.tsv.gz")))
+  expect_identical(again$resumed, 2L)
+  expect_identical(again$value$genes, streamed$genes)  # `variants` names the file written
+  expect_identical(readLines(file.path(files, "resumed.tsv.gz")),
+                   readLines(file.path(files, "plain.tsv.gz")))
+})
