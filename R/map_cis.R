@@ -116,7 +116,7 @@ run_cis_checkpointed <- function(tasks, setup, use_future, output, cp) {
   run <- run_batches(tasks, function(task, threads) run_cis_task(task, setup, threads),
                      setup$threads, use_future, cp, setup$call, keep = keep)
   if (!is.null(output)) {
-    con <- gzfile(output, "w")
+    con <- open_variant_file(output, setup$call)
     on.exit(close(con), add = TRUE)
     for (i in seq_along(tasks)) {
       write_variant_rows(con, setup, readRDS(checkpoint_path(cp, i))$variants, header = i == 1L)
@@ -175,7 +175,7 @@ run_cis_tasks <- function(tasks, setup, use_future, output) {
   }
   if (is.null(output)) return(many(seq_along(tasks)))
   # Streaming: a few batches at a time; only the gene-level part is kept.
-  con <- gzfile(output, "w")
+  con <- open_variant_file(output, setup$call)
   on.exit(close(con), add = TRUE)
   step <- if (use_future) max(1L, 2L * future::nbrOfWorkers()) else 1L
   kept <- vector("list", length(tasks))
@@ -195,4 +195,9 @@ run_cis_tasks <- function(tasks, setup, use_future, output) {
 write_variant_rows <- function(con, setup, variants, header) {
   utils::write.table(cis_variant_table(setup, variants), con, sep = "\t", quote = FALSE,
                      row.names = FALSE, col.names = header, na = "NA")
+}
+
+
+open_variant_file <- function(output, call) {
+  open_for_writing(function() gzfile(output, "w"), paste0("`output` ('", output, "')"), call)
 }

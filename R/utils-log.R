@@ -3,14 +3,19 @@
 
 log_open <- function(path, call = caller_call()) {
   force(call)
-  con <- tryCatch(file(path, open = "wt"), error = function(e) {
-    gsem_abort(paste0("Cannot write the log file '", path, "': ", conditionMessage(e),
-                      ". Check that its folder exists and is writable."), class = "io", call = call)
-  }, warning = function(w) {
-    gsem_abort(paste0("Cannot write the log file '", path, "': ", conditionMessage(w),
-                      ". Check that its folder exists and is writable."), class = "io", call = call)
-  })
+  con <- open_for_writing(function() file(path, open = "wt"), paste0("the log file '", path, "'"),
+                          call)
   structure(list(con = con, path = path), class = "genomicsemrs_log")
+}
+
+# A connection opened for writing by `open()`, or a classed error naming `what` (R's own
+# error, "cannot open the connection", names neither the file nor the fix).
+open_for_writing <- function(open, what, call) {
+  fail <- function(cond) {
+    gsem_abort(paste0("Cannot write ", what, ": ", conditionMessage(cond),
+                      ". Check that its folder exists and is writable."), class = "io", call = call)
+  }
+  tryCatch(open(), error = fail, warning = fail)
 }
 
 log_write <- function(log, ..., print = TRUE) {

@@ -22,3 +22,22 @@ fuzz_targets_stratified <- function(dir) {
       check = function(x) if (length(x)) NULL else "an empty result")
   )
 }
+
+# map_cis() on the bundled single-cell example.
+fuzz_targets_cis <- function(dir) {
+  sc <- sc_example()
+  sc_dir <- genomicsemrs_example("single_cell")
+  fit <- fit_null_sc(sc$expr[1:4, ], sc$cells, covariates = ~ age + sex, future = FALSE)
+  genes <- utils::read.delim(file.path(sc_dir, "genes.tsv"))[1:4, ]
+  list(map_cis = list(fun = map_cis, tables = "genes", args = list(
+    null = fit, genotypes = file.path(sc_dir, "genotypes"), genes = genes, window = 75,
+    min_mac = 1, max_missing = 0.15, cores = 1, future = FALSE, batch_size = 2L,
+    checkpoint = NULL, output = NULL),
+    check = function(x) {
+      if (!nrow(x$genes)) return("no genes")
+      v <- x$variants
+      tested <- !is.na(v$var)
+      if (!nrow(v)) return(NULL)
+      all_finite(c(v$Tstat[tested], v$var[tested], 1), "tested variants' statistics")
+    }))
+}
