@@ -4,8 +4,8 @@
 #' summary statistics (Z statistics) of k traits whose population genetic covariance matrix is
 #' `covmat`, for the SNPs of an LD-score folder, in the format [ldsc()] reads. For SNP j with
 #' LD score l_j the k Z statistics are drawn from N(0, Sigma_j),
-#' Sigma_j[a, a] = N_a C_aa / M l_j + int_a and Sigma_j[a, b] = sqrt(N_a N_b) C_ab / M l_j +
-#' rPheno_ab N_ab / sqrt(N_a N_b), with M the sum of the folder's `M_5_50`.
+#' `Sigma_j[a, a] = N_a C_aa / M l_j + int_a` and `Sigma_j[a, b] = sqrt(N_a N_b) C_ab / M l_j +
+#' rPheno_ab N_ab / sqrt(N_a N_b)`, with M the sum of the folder's `M_5_50`.
 #'
 #' The standard normal draws are made in R in GenomicSEM's order after `set.seed(seed)`, so the
 #' same `seed` gives the same files as GenomicSEM; turning them into Z statistics (the

@@ -6,7 +6,7 @@ set -euo pipefail
 # Debian packages: R, the R packages used by the package, its tests, vignettes and benchmarks,
 # and the reference tools used by the single-cell tests.
 DEB_PACKAGES=(
-  r-base-dev pandoc
+  r-base-dev pandoc qpdf
   r-cran-testthat r-cran-withr r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown
   r-cran-lavaan r-cran-lme4 r-cran-matrix r-cran-data.table
   r-cran-cli r-cran-progressr r-cran-future r-cran-future.apply
