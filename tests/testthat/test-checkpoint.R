@@ -93,22 +93,46 @@ test_that("commonfactorGWAS(), fit_null_sc() and fit_null() resume identically",
   expect_identical(resumed$value, first)
 })
 
-test_that("resuming under a multisession plan gives the sequential result", {
+test_that("resuming under a multisession plan gives the sequential result, for all five functions", {
   skip_if_not_installed("future.apply")
   d <- gwas_inputs(40)
-  dir <- withr::local_tempdir()
-  plain <- userGWAS(d$covstruc, d$snps, model = d$model, sub = "F1~SNP", cores = 1, batch_size = 8)
-  userGWAS(d$covstruc, d$snps, model = d$model, sub = "F1~SNP", cores = 1, batch_size = 8,
-           checkpoint = dir)
-  unlink(file.path(dir, c("batch-000001.rds", "batch-000004.rds")))
+  sc <- sc_example()
+  dir <- genomicsemrs_example("single_cell")
+  grm <- read_grm(sc$grm_prefix)
+  ids <- rownames(grm)[1:40]
+  samples <- data.frame(sample_id = ids, age = seq_along(ids) %% 5)
+  bulk <- matrix(cos(seq_len(6 * 40)), 6, dimnames = list(paste0("g", 1:6), ids))
+  fit <- fit_null_sc(sc$expr[1:6, ], sc$cells, covariates = ~ age + sex, future = FALSE)
+  genes <- utils::read.delim(file.path(dir, "genes.tsv"))[1:6, ]
+  runs <- list(
+    userGWAS = function(cp) userGWAS(d$covstruc, d$snps, model = d$model, sub = "F1~SNP",
+                                     cores = 1, batch_size = 8, checkpoint = cp),
+    commonfactorGWAS = function(cp) commonfactorGWAS(d$covstruc, d$snps, cores = 1,
+                                                     batch_size = 8, checkpoint = cp),
+    fit_null_sc = function(cp) fit_null_sc(sc$expr[1:9, ], sc$cells, covariates = ~ age + sex,
+                                           batch_size = 3, cores = 1, checkpoint = cp),
+    fit_null = function(cp) fit_null(bulk, samples, grm[ids, ids], covariates = "age",
+                                     batch_size = 2, cores = 1, checkpoint = cp),
+    map_cis = function(cp) map_cis(fit, file.path(dir, "genotypes"), genes, window = 75,
+                                   cores = 1, batch_size = 2, checkpoint = cp)
+  )
+  sequential <- lapply(runs, function(f) f(NULL))
+  folders <- lapply(runs, function(f) {
+    cp <- tempfile("gsem-cp-")
+    f(cp)
+    unlink(file.path(cp, "batch-000001.rds"))  # as if killed before the first batch was saved
+    cp
+  })
   withr::with_options(list(genomicsemrs.verbose = FALSE), {
     old <- future::plan("multisession", workers = 2)
     on.exit(future::plan(old), add = TRUE)
-    resumed <- resumed_count(userGWAS(d$covstruc, d$snps, model = d$model, sub = "F1~SNP",
-                                      cores = 1, batch_size = 8, checkpoint = dir))
+    resumed <- Map(function(f, cp) resumed_count(f(cp)), runs, folders)
   })
-  expect_identical(resumed$resumed, 3L)
-  expect_identical(resumed$value, plain)
+  for (name in names(runs)) {
+    expect_gte(resumed[[name]]$resumed, 1L)
+    expect_identical(resumed[[name]]$value, sequential[[name]], label = name)
+  }
+  unlink(unlist(folders), recursive = TRUE)
 })
 
 test_that("a checkpoint folder of another run is refused", {
