@@ -36,7 +36,8 @@ fn rs_s_ldsc(
             n_blocks: n_blocks as usize,
             exclude_cont,
         };
-        let result = interrupt::run(threads, |cancel| s_ldsc(&options, cancel))?.map_err(core_error)?;
+        let result =
+            interrupt::run(threads, |cancel| s_ldsc(&options, cancel))?.map_err(core_error)?;
         result_to_r(&result)
     })())
 }
@@ -47,23 +48,94 @@ fn matrices(list: &[Vec<f64>]) -> Robj {
 
 fn result_to_r(r: &StratifiedResult) -> RResult<Robj> {
     let traits = named_list(vec![
-        ("rows_read", r.traits.iter().map(|t| t.rows_read as f64).collect::<Vec<_>>().into()),
-        ("rows_merged", r.traits.iter().map(|t| t.rows_merged as f64).collect::<Vec<_>>().into()),
-        ("chisq_max", r.traits.iter().map(|t| t.chisq_max).collect::<Vec<_>>().into()),
-        ("rows_removed", r.traits.iter().map(|t| t.rows_removed as f64).collect::<Vec<_>>().into()),
-        ("rows_used", r.traits.iter().map(|t| t.rows_used as f64).collect::<Vec<_>>().into()),
+        (
+            "rows_read",
+            r.traits
+                .iter()
+                .map(|t| t.rows_read as f64)
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        (
+            "rows_merged",
+            r.traits
+                .iter()
+                .map(|t| t.rows_merged as f64)
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        (
+            "chisq_max",
+            r.traits
+                .iter()
+                .map(|t| t.chisq_max)
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        (
+            "rows_removed",
+            r.traits
+                .iter()
+                .map(|t| t.rows_removed as f64)
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        (
+            "rows_used",
+            r.traits
+                .iter()
+                .map(|t| t.rows_used as f64)
+                .collect::<Vec<_>>()
+                .into(),
+        ),
     ])?;
     let c = &r.cells;
     let cells = named_list(vec![
-        ("a", c.iter().map(|f| f.trait_a as f64 + 1.0).collect::<Vec<_>>().into()),
-        ("b", c.iter().map(|f| f.trait_b as f64 + 1.0).collect::<Vec<_>>().into()),
-        ("n_snps", c.iter().map(|f| f.n_snps as f64).collect::<Vec<_>>().into()),
-        ("total", c.iter().map(|f| f.total).collect::<Vec<_>>().into()),
-        ("total_se", c.iter().map(|f| f.total_se).collect::<Vec<_>>().into()),
-        ("intercept", c.iter().map(|f| f.intercept).collect::<Vec<_>>().into()),
-        ("intercept_se", c.iter().map(|f| f.intercept_se).collect::<Vec<_>>().into()),
-        ("mean_stat", c.iter().map(|f| f.mean_stat).collect::<Vec<_>>().into()),
-        ("median_chi2", c.iter().map(|f| f.median_chi2.unwrap_or(f64::NAN)).collect::<Vec<_>>().into()),
+        (
+            "a",
+            c.iter()
+                .map(|f| f.trait_a as f64 + 1.0)
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        (
+            "b",
+            c.iter()
+                .map(|f| f.trait_b as f64 + 1.0)
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        (
+            "n_snps",
+            c.iter().map(|f| f.n_snps as f64).collect::<Vec<_>>().into(),
+        ),
+        (
+            "total",
+            c.iter().map(|f| f.total).collect::<Vec<_>>().into(),
+        ),
+        (
+            "total_se",
+            c.iter().map(|f| f.total_se).collect::<Vec<_>>().into(),
+        ),
+        (
+            "intercept",
+            c.iter().map(|f| f.intercept).collect::<Vec<_>>().into(),
+        ),
+        (
+            "intercept_se",
+            c.iter().map(|f| f.intercept_se).collect::<Vec<_>>().into(),
+        ),
+        (
+            "mean_stat",
+            c.iter().map(|f| f.mean_stat).collect::<Vec<_>>().into(),
+        ),
+        (
+            "median_chi2",
+            c.iter()
+                .map(|f| f.median_chi2.unwrap_or(f64::NAN))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
     ])?;
     named_list(vec![
         ("k", (r.n_traits as f64).into()),

@@ -7,7 +7,7 @@ use gsem_core::single_cell::association::{
     map_group, AssociationError, GeneResult, GeneTask, GenotypeSource, MapOptions, VariantFilter,
 };
 use gsem_core::single_cell::{
-    fit_null_sc, Design, DonorKernel, Expression, ExpressionLayout, FitOptions,
+    fit_null_sc, Design, DonorKernel, Expression, ExpressionLayout, FitOptions, NullFits,
 };
 use nalgebra::{DMatrix, DVector};
 
@@ -34,6 +34,32 @@ impl From<gsem_core::error::Cancelled> for Failure {
     fn from(_: gsem_core::error::Cancelled) -> Self {
         Failure("cancelled".into())
     }
+}
+
+/// The null fit with K = I, or with the dense kernel `kvec`.
+fn fit_one(
+    donor: &[usize],
+    m: usize,
+    dense: bool,
+    kvec: &[f64],
+    design: &Design<'_>,
+    expr: &Expression<'_>,
+) -> NullFits {
+    let kernel = if dense {
+        DonorKernel::Dense(kvec)
+    } else {
+        DonorKernel::Identity
+    };
+    fit_null_sc(
+        donor,
+        m,
+        kernel,
+        design,
+        expr,
+        &FitOptions::default(),
+        &CancelToken::new(),
+    )
+    .unwrap()
 }
 
 fn check(dense_kernel: bool) {
@@ -78,21 +104,7 @@ fn check(dense_kernel: bool) {
         layout: ExpressionLayout::GenesByCells,
     };
     let kvec: Vec<f64> = k.iter().copied().collect();
-    let kernel = if dense_kernel {
-        DonorKernel::Dense(&kvec)
-    } else {
-        DonorKernel::Identity
-    };
-    let fits = fit_null_sc(
-        &donor,
-        m,
-        kernel,
-        &design,
-        &expr,
-        &FitOptions::default(),
-        &CancelToken::new(),
-    )
-    .unwrap();
+    let fits = fit_one(&donor, m, dense_kernel, &kvec, &design, &expr);
     let gene = fits.genes[0];
     let sys = fits.groups[0].stage1.as_ref().unwrap();
     // Genotypes: q variants over m donors, one missing call, one monomorphic variant.
@@ -226,21 +238,7 @@ fn timing_at_scale() {
         .map(|_| ((rng.next() * 3.0) as usize).min(2) as f64)
         .collect();
     for (dense, used) in [(false, genes), (false, 4), (true, genes)] {
-        let kernel = if dense {
-            DonorKernel::Dense(&kvec)
-        } else {
-            DonorKernel::Identity
-        };
-        let fits = fit_null_sc(
-            &donor,
-            m,
-            kernel,
-            &design,
-            &expr,
-            &FitOptions::default(),
-            &CancelToken::new(),
-        )
-        .unwrap();
+        let fits = fit_one(&donor, m, dense, &kvec, &design, &expr);
         let sys = fits.groups[0].stage1.as_ref().unwrap();
         let tasks: Vec<GeneTask> = (0..used)
             .map(|i| {

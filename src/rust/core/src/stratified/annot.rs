@@ -34,30 +34,44 @@ const POSITION: [&str; 4] = ["CHR", "BP", "SNP", "CM"];
 
 fn read_annot(path: &Path, thin_snps: &[Box<str>]) -> Result<AnnotTable, StratifiedError> {
     let mut reader = TableReader::open(path)?;
-    let header: Vec<String> = reader.header().iter().map(|h| h.trim().to_owned()).collect();
+    let header: Vec<String> = reader
+        .header()
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
     let snp_col = header.iter().position(|h| h == "SNP");
     let cols: Vec<usize> = (0..header.len())
         .filter(|&i| snp_col.is_none() || !POSITION.contains(&header[i].as_str()))
         .collect();
-    let mut out = AnnotTable { names: cols.iter().map(|&i| header[i].clone()).collect(), snps: Vec::new(), values: Vec::new() };
+    let mut out = AnnotTable {
+        names: cols.iter().map(|&i| header[i].clone()).collect(),
+        snps: Vec::new(),
+        values: Vec::new(),
+    };
     let mut record = Record::default();
     let mut row = 0usize;
     while reader.next_record(&mut record)? {
         match snp_col {
-            Some(c) => out.snps.push(record.get(c).map(str::trim).unwrap_or("").into()),
+            Some(c) => out
+                .snps
+                .push(record.get(c).map(str::trim).unwrap_or("").into()),
             None => {
-                let snp = thin_snps.get(row).ok_or_else(|| thin_mismatch(path, thin_snps.len()))?;
+                let snp = thin_snps
+                    .get(row)
+                    .ok_or_else(|| thin_mismatch(path, thin_snps.len()))?;
                 out.snps.push(snp.clone());
             }
         }
         for &c in &cols {
             let text = record.get(c).unwrap_or("");
-            let v = parse_number(text).filter(|v| v.is_finite()).ok_or_else(|| StratifiedError::BadValue {
-                path: path.to_path_buf(),
-                line: record.line_number(),
-                column: header[c].clone(),
-                value: text.to_owned(),
-            })?;
+            let v = parse_number(text)
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| StratifiedError::BadValue {
+                    path: path.to_path_buf(),
+                    line: record.line_number(),
+                    column: header[c].clone(),
+                    value: text.to_owned(),
+                })?;
             out.values.push(v);
         }
         row += 1;
@@ -78,15 +92,27 @@ fn thin_mismatch(path: &Path, expected: usize) -> StratifiedError {
 /// SNPs of a `.frq` file with 0.05 < MAF < 0.95, with their multiplicity.
 fn read_frq(path: &Path) -> Result<FastMap<Box<str>, u32>, StratifiedError> {
     let mut reader = TableReader::open(path)?;
-    let header: Vec<String> = reader.header().iter().map(|h| h.trim().to_owned()).collect();
+    let header: Vec<String> = reader
+        .header()
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
     let find = |name: &str| {
-        header.iter().position(|h| h == name).ok_or_else(|| StratifiedError::MissingColumn { path: path.to_path_buf(), column: name.into() })
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| StratifiedError::MissingColumn {
+                path: path.to_path_buf(),
+                column: name.into(),
+            })
     };
     let (snp, maf) = (find("SNP")?, find("MAF")?);
     let mut out: FastMap<Box<str>, u32> = FastMap::default();
     let mut record = Record::default();
     while reader.next_record(&mut record)? {
-        let Some(f) = record.get(maf).and_then(parse_number) else { continue };
+        let Some(f) = record.get(maf).and_then(parse_number) else {
+            continue;
+        };
         if f > 0.05 && f < 0.95 {
             let id = record.get(snp).map(str::trim).unwrap_or("");
             *out.entry(id.into()).or_insert(0) += 1;
@@ -101,7 +127,12 @@ struct ChromResult {
     binary: Vec<bool>,
 }
 
-fn chromosome(ld: &[String], annot_paths: &[PathBuf], frq_path: &Path, thin: &[&[Box<str>]]) -> Result<ChromResult, StratifiedError> {
+fn chromosome(
+    ld: &[String],
+    annot_paths: &[PathBuf],
+    frq_path: &Path,
+    thin: &[&[Box<str>]],
+) -> Result<ChromResult, StratifiedError> {
     let frq = read_frq(frq_path)?;
     let base = read_annot(&annot_paths[0], thin[0])?;
     let mut names = base.names.clone();
@@ -117,7 +148,11 @@ fn chromosome(ld: &[String], annot_paths: &[PathBuf], frq_path: &Path, thin: &[&
         } else {
             names.extend(t.names.iter().cloned());
         }
-        let rows: Vec<Option<usize>> = base.snps.iter().map(|s| row_of.get(&**s).copied()).collect();
+        let rows: Vec<Option<usize>> = base
+            .snps
+            .iter()
+            .map(|s| row_of.get(&**s).copied())
+            .collect();
         extras.push((t.names.len(), rows, t.values));
     }
     let width = names.len();
@@ -145,22 +180,41 @@ fn chromosome(ld: &[String], annot_paths: &[PathBuf], frq_path: &Path, thin: &[&
     if count == 0 {
         return Err(StratifiedError::RowsMisaligned {
             path: annot_paths[0].clone(),
-            detail: format!("none of its SNPs is in '{}' with 0.05 < MAF < 0.95", frq_path.display()),
+            detail: format!(
+                "none of its SNPs is in '{}' with 0.05 < MAF < 0.95",
+                frq_path.display()
+            ),
         });
     }
-    let binary = (0..width).map(|j| (0..count).all(|r| matches!(rows[r * width + j], v if v == 0.0 || v == 1.0))).collect();
+    let binary = (0..width)
+        .map(|j| (0..count).all(|r| matches!(rows[r * width + j], v if v == 0.0 || v == 1.0)))
+        .collect();
     // rows is row-major count x width, i.e. column-major width x count: a' a = t t'.
     let t = DMatrix::from_column_slice(width, count, &rows);
-    Ok(ChromResult { names, cross: &t * t.transpose(), binary })
+    Ok(ChromResult {
+        names,
+        cross: &t * t.transpose(),
+        binary,
+    })
 }
 
 /// Cross-products and binary flags over all chromosomes of `ld_scores.chromosomes`.
-pub fn annotation_summary(ld: &[String], frq: &str, ld_scores: &AnnotLd) -> Result<AnnotSummary, StratifiedError> {
+pub fn annotation_summary(
+    ld: &[String],
+    frq: &str,
+    ld_scores: &AnnotLd,
+) -> Result<AnnotSummary, StratifiedError> {
     let chroms = &ld_scores.chromosomes;
     let mut annot_paths: Vec<Vec<PathBuf>> = Vec::with_capacity(ld.len());
     for prefix in ld {
         let found = files::find(prefix, FileKind::Annot, "ld")?;
-        annot_paths.push(files::pair(chroms, "LD scores", &found, prefix, FileKind::Annot)?);
+        annot_paths.push(files::pair(
+            chroms,
+            "LD scores",
+            &found,
+            prefix,
+            FileKind::Annot,
+        )?);
     }
     let frq_found = files::find(frq, FileKind::Frq, "frq")?;
     let frq_paths = files::pair(chroms, "LD scores", &frq_found, frq, FileKind::Frq)?;
@@ -169,7 +223,11 @@ pub fn annotation_summary(ld: &[String], frq: &str, ld_scores: &AnnotLd) -> Resu
             .into_par_iter()
             .map(|c| {
                 let paths: Vec<PathBuf> = annot_paths.iter().map(|p| p[c].clone()).collect();
-                let thin: Vec<&[Box<str>]> = ld_scores.snps_by_chr.iter().map(|p| p[c].as_slice()).collect();
+                let thin: Vec<&[Box<str>]> = ld_scores
+                    .snps_by_chr
+                    .iter()
+                    .map(|p| p[c].as_slice())
+                    .collect();
                 chromosome(ld, &paths, &frq_paths[c], &thin)
             })
             .collect::<Vec<_>>(),
@@ -177,7 +235,10 @@ pub fn annotation_summary(ld: &[String], frq: &str, ld_scores: &AnnotLd) -> Resu
     let first = &results[0];
     for (c, r) in results.iter().enumerate().skip(1) {
         if r.names != first.names {
-            return Err(StratifiedError::ColumnsDiffer { path: annot_paths[0][c].clone(), first: annot_paths[0][0].clone() });
+            return Err(StratifiedError::ColumnsDiffer {
+                path: annot_paths[0][c].clone(),
+                first: annot_paths[0][0].clone(),
+            });
         }
     }
     if first.names.len() != ld_scores.names.len() {
@@ -195,5 +256,9 @@ pub fn annotation_summary(ld: &[String], frq: &str, ld_scores: &AnnotLd) -> Resu
         cross += &r.cross;
         binary.iter_mut().zip(&r.binary).for_each(|(b, &x)| *b &= x);
     }
-    Ok(AnnotSummary { names: first.names.clone(), cross: cross.as_slice().to_vec(), binary })
+    Ok(AnnotSummary {
+        names: first.names.clone(),
+        cross: cross.as_slice().to_vec(),
+        binary,
+    })
 }

@@ -27,7 +27,13 @@ pub fn overlap(cross: &[f64], m: &[f64]) -> Vec<f64> {
 }
 
 /// `cells` in vech order; `factors` the liability factors per trait (1 = not converted).
-pub fn assemble(cells: &[CellFit], k: usize, overlap: &[f64], n_blocks: usize, factors: &[f64]) -> Lists {
+pub fn assemble(
+    cells: &[CellFit],
+    k: usize,
+    overlap: &[f64],
+    n_blocks: usize,
+    factors: &[f64],
+) -> Lists {
     let p = cells[0].cats.len();
     let kst = cells.len();
     let root: Vec<f64> = factors.iter().map(|c| c.sqrt()).collect();
@@ -58,11 +64,16 @@ pub fn assemble(cells: &[CellFit], k: usize, overlap: &[f64], n_blocks: usize, f
             .collect()
     };
     let raw = |cell: &CellFit| -> Vec<Vec<f64>> {
-        (0..p).map(|f| (0..n_blocks).map(|bk| cell.pseudo[bk * p + f]).collect()).collect()
+        (0..p)
+            .map(|f| (0..n_blocks).map(|bk| cell.pseudo[bk * p + f]).collect())
+            .collect()
     };
     let projected: Vec<Vec<Vec<f64>>> = cells.iter().map(project).collect();
     let plain: Vec<Vec<Vec<f64>>> = cells.iter().map(raw).collect();
-    let cell_scale: Vec<f64> = cells.iter().map(|c| root[c.trait_a] * root[c.trait_b]).collect();
+    let cell_scale: Vec<f64> = cells
+        .iter()
+        .map(|c| root[c.trait_a] * root[c.trait_b])
+        .collect();
     let b = n_blocks as f64;
     let build = |cols: &Vec<Vec<Vec<f64>>>, f: usize| {
         let mut v = vec![0.0; kst * kst];

@@ -74,18 +74,40 @@ fn tot_agg(m_tot: f64, mean_chi: f64, mean_ld_n: f64) -> f64 {
 }
 
 fn too_few(what: String, n: usize, n_blocks: usize) -> StratifiedError {
-    LdscError::TooFewSnps { what, n_snps: n, n_blocks }.into()
+    LdscError::TooFewSnps {
+        what,
+        n_snps: n,
+        n_blocks,
+    }
+    .into()
 }
 
-fn finish(fit: BlockFit, r: &Regressors, cell: (usize, usize), n: usize, n_bar: f64, mean_stat: f64, median_chi2: Option<f64>) -> CellFit {
+fn finish(
+    fit: BlockFit,
+    r: &Regressors,
+    cell: (usize, usize),
+    n: usize,
+    n_bar: f64,
+    mean_stat: f64,
+    median_chi2: Option<f64>,
+) -> CellFit {
     let p = r.keep.len();
     let b = r.n_blocks as f64;
     let cats: Vec<f64> = (0..p).map(|i| fit.reg[i] / n_bar * r.m[i]).collect();
-    let pseudo_tau = |j: usize| -> Vec<f64> { fit.deleted.iter().map(|d| b * fit.reg[j] - (b - 1.0) * d[j]).collect() };
+    let pseudo_tau = |j: usize| -> Vec<f64> {
+        fit.deleted
+            .iter()
+            .map(|d| b * fit.reg[j] - (b - 1.0) * d[j])
+            .collect()
+    };
     let intercept_pseudo = pseudo_tau(p);
     // sum(cat.cov) = var(sum_i m_i * pseudo_i) / B / N.bar^2.
     let weighted: Vec<f64> = (0..fit.deleted.len())
-        .map(|k| (0..p).map(|i| r.m[i] * (b * fit.reg[i] - (b - 1.0) * fit.deleted[k][i])).sum())
+        .map(|k| {
+            (0..p)
+                .map(|i| r.m[i] * (b * fit.reg[i] - (b - 1.0) * fit.deleted[k][i]))
+                .sum()
+        })
         .collect();
     let total_var = cov(&weighted, &weighted) / b / (n_bar * n_bar);
     let mut pseudo = Vec::with_capacity(fit.deleted.len() * p);
@@ -108,14 +130,21 @@ fn finish(fit: BlockFit, r: &Regressors, cell: (usize, usize), n: usize, n_bar: 
     }
 }
 
-pub fn heritability(j: usize, t: &TraitData, label: &str, r: &Regressors) -> Result<CellFit, StratifiedError> {
+pub fn heritability(
+    j: usize,
+    t: &TraitData,
+    label: &str,
+    r: &Regressors,
+) -> Result<CellFit, StratifiedError> {
     let n = t.len();
     let what = || format!("the heritability of '{label}'");
     let blocks = jackknife_blocks(n, r.n_blocks).ok_or_else(|| too_few(what(), n, r.n_blocks))?;
     let chi = |i: usize| t.z[i] * t.z[i];
     let x_tot: Vec<f64> = t.ld_rows.iter().map(|&row| r.x_tot(row)).collect();
     let agg = tot_agg(r.m_tot, mean_by(n, chi), mean_by(n, |i| x_tot[i] * t.n[i]));
-    let iw: Vec<f64> = (0..n).map(|i| root_weight(x_tot[i], t.wld[i], t.n[i], agg, r.m_tot)).collect();
+    let iw: Vec<f64> = (0..n)
+        .map(|i| root_weight(x_tot[i], t.wld[i], t.n[i], agg, r.m_tot))
+        .collect();
     let total = r_sum(iw.iter().copied());
     let n_bar = mean_by(n, |i| t.n[i]);
     let fit = fit_blocks(&blocks, r.keep.len(), |i, x| {
@@ -135,7 +164,8 @@ fn same_rows(t: &TraitData, with_ld: bool) -> impl Fn(u32, u32) -> bool + '_ {
         t.n[a].to_bits() == t.n[b].to_bits()
             && t.z[a].to_bits() == t.z[b].to_bits()
             && t.a1[a] == t.a1[b]
-            && (!with_ld || (t.ld_rows[a] == t.ld_rows[b] && t.wld[a].to_bits() == t.wld[b].to_bits()))
+            && (!with_ld
+                || (t.ld_rows[a] == t.ld_rows[b] && t.wld[a].to_bits() == t.wld[b].to_bits()))
     }
 }
 
@@ -146,11 +176,20 @@ pub fn covariance(
     key_space: usize,
     r: &Regressors,
 ) -> Result<CellFit, StratifiedError> {
-    let pairs = r_merge(&tj.keys, &tk.keys, key_space, same_rows(tj, true), same_rows(tk, false));
+    let pairs = r_merge(
+        &tj.keys,
+        &tk.keys,
+        key_space,
+        same_rows(tj, true),
+        same_rows(tk, false),
+    );
     let n = pairs.len();
     let what = || format!("the genetic covariance of '{label_j}' and '{label_k}'");
     let blocks = jackknife_blocks(n, r.n_blocks).ok_or_else(|| too_few(what(), n, r.n_blocks))?;
-    let (x, y) = (|i: usize| pairs[i].0 as usize, |i: usize| pairs[i].1 as usize);
+    let (x, y) = (
+        |i: usize| pairs[i].0 as usize,
+        |i: usize| pairs[i].1 as usize,
+    );
     let zz: Vec<f64> = (0..n)
         .map(|i| {
             let same_allele = tj.alleles[tj.a1[x(i)] as usize] == tk.alleles[tk.a1[y(i)] as usize];
@@ -159,12 +198,21 @@ pub fn covariance(
         })
         .collect();
     let x_tot: Vec<f64> = (0..n).map(|i| r.x_tot(tj.ld_rows[x(i)])).collect();
-    let agg1 = tot_agg(r.m_tot, mean_by(n, |i| tj.z[x(i)] * tj.z[x(i)]), mean_by(n, |i| x_tot[i] * tj.n[x(i)]));
-    let agg2 = tot_agg(r.m_tot, mean_by(n, |i| tk.z[y(i)] * tk.z[y(i)]), mean_by(n, |i| x_tot[i] * tk.n[y(i)]));
+    let agg1 = tot_agg(
+        r.m_tot,
+        mean_by(n, |i| tj.z[x(i)] * tj.z[x(i)]),
+        mean_by(n, |i| x_tot[i] * tj.n[x(i)]),
+    );
+    let agg2 = tot_agg(
+        r.m_tot,
+        mean_by(n, |i| tk.z[y(i)] * tk.z[y(i)]),
+        mean_by(n, |i| x_tot[i] * tk.n[y(i)]),
+    );
     let summed: Vec<f64> = (0..n)
         .map(|i| {
             let wld = tj.wld[x(i)];
-            root_weight(x_tot[i], wld, tj.n[x(i)], agg1, r.m_tot) + root_weight(x_tot[i], wld, tk.n[y(i)], agg2, r.m_tot)
+            root_weight(x_tot[i], wld, tj.n[x(i)], agg1, r.m_tot)
+                + root_weight(x_tot[i], wld, tk.n[y(i)], agg2, r.m_tot)
         })
         .collect();
     let total = r_sum(summed.iter().copied());
@@ -174,5 +222,13 @@ pub fn covariance(
     })
     .ok_or_else(|| StratifiedError::Ldsc(LdscError::SingularRegression { what: what() }))?;
     let n_bar = (mean_by(n, |i| tj.n[x(i)]) * mean_by(n, |i| tk.n[y(i)])).sqrt();
-    Ok(finish(fit, r, (j, k), n, n_bar, mean_by(n, |i| zz[i]), None))
+    Ok(finish(
+        fit,
+        r,
+        (j, k),
+        n,
+        n_bar,
+        mean_by(n, |i| zz[i]),
+        None,
+    ))
 }

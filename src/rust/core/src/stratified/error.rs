@@ -10,23 +10,53 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum StratifiedError {
     /// A file prefix (`ld`, `wld`, `frq`) matched no file of a kind.
-    NoFiles { argument: &'static str, prefix: String, pattern: &'static str },
+    NoFiles {
+        argument: &'static str,
+        prefix: String,
+        pattern: &'static str,
+    },
     /// One file set lacks a chromosome another set has.
-    MissingChromosome { prefix: String, kind: &'static str, chromosome: String, other: String },
+    MissingChromosome {
+        prefix: String,
+        kind: &'static str,
+        chromosome: String,
+        other: String,
+    },
     /// A required column is absent.
-    MissingColumn { path: PathBuf, column: String },
+    MissingColumn {
+        path: PathBuf,
+        column: String,
+    },
     /// A value that must be a number is not.
-    BadValue { path: PathBuf, line: u64, column: String, value: String },
+    BadValue {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: String,
+    },
     /// Annotation columns differ between two files of one prefix.
-    ColumnsDiffer { path: PathBuf, first: PathBuf },
+    ColumnsDiffer {
+        path: PathBuf,
+        first: PathBuf,
+    },
     /// The M_5_50 files and the LD-score files disagree on the number of annotations.
-    AnnotationCount { prefix: String, ld_scores: usize, m: usize, annot: Option<usize> },
+    AnnotationCount {
+        prefix: String,
+        ld_scores: usize,
+        m: usize,
+        annot: Option<usize>,
+    },
     /// Fewer than two annotations.
-    SingleAnnotation { n: usize },
+    SingleAnnotation {
+        n: usize,
+    },
     /// No `base` annotation (its L2 column `baseL2` is needed for the covariance regressions).
     NoBase,
     /// Rows of an annotation file do not line up with its LD scores or frequencies.
-    RowsMisaligned { path: PathBuf, detail: String },
+    RowsMisaligned {
+        path: PathBuf,
+        detail: String,
+    },
     /// Nothing left after exclusions.
     NoBinaryAnnotation,
     /// Shared ldsc machinery (trait files, jackknife).

@@ -51,19 +51,28 @@ pub struct ChromFile {
 }
 
 /// Files of `prefix` of one kind, ordered by chromosome (numerically where possible).
-pub fn find(prefix: &str, kind: FileKind, argument: &'static str) -> Result<Vec<ChromFile>, StratifiedError> {
+pub fn find(
+    prefix: &str,
+    kind: FileKind,
+    argument: &'static str,
+) -> Result<Vec<ChromFile>, StratifiedError> {
     let (dir, stem) = split_prefix(prefix);
     let entries = std::fs::read_dir(&dir).map_err(|_| no_files(argument, prefix, kind))?;
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(&stem) else { continue };
+        let Some(rest) = name.strip_prefix(&stem) else {
+            continue;
+        };
         if !kind.matches(rest) || !entry.path().is_file() {
             continue;
         }
         let label = rest.trim_start_matches('.');
         let chromosome = label.split('.').next().unwrap_or("").to_owned();
-        out.push(ChromFile { chromosome, path: entry.path() });
+        out.push(ChromFile {
+            chromosome,
+            path: entry.path(),
+        });
     }
     if out.is_empty() {
         return Err(no_files(argument, prefix, kind));
@@ -73,7 +82,11 @@ pub fn find(prefix: &str, kind: FileKind, argument: &'static str) -> Result<Vec<
 }
 
 fn no_files(argument: &'static str, prefix: &str, kind: FileKind) -> StratifiedError {
-    StratifiedError::NoFiles { argument, prefix: prefix.to_owned(), pattern: kind.pattern() }
+    StratifiedError::NoFiles {
+        argument,
+        prefix: prefix.to_owned(),
+        pattern: kind.pattern(),
+    }
 }
 
 fn chrom_order(a: &str, b: &str) -> std::cmp::Ordering {
@@ -90,7 +103,10 @@ fn split_prefix(prefix: &str) -> (PathBuf, String) {
         return (PathBuf::from(prefix), String::new());
     }
     let path = Path::new(prefix);
-    let stem = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -137,7 +153,13 @@ mod tests {
 
     #[test]
     fn prefix_splits_into_folder_and_stem() {
-        assert_eq!(split_prefix("a/b/baseline."), (PathBuf::from("a/b"), "baseline.".to_owned()));
-        assert_eq!(split_prefix("baseline"), (PathBuf::from("."), "baseline".to_owned()));
+        assert_eq!(
+            split_prefix("a/b/baseline."),
+            (PathBuf::from("a/b"), "baseline.".to_owned())
+        );
+        assert_eq!(
+            split_prefix("baseline"),
+            (PathBuf::from("."), "baseline".to_owned())
+        );
     }
 }

@@ -68,22 +68,36 @@ pub struct StratifiedResult {
 
 /// GenomicSEM's reading order: the single prefix ending in "baseline" first, then the rest.
 pub fn ld_order(ld: &[String]) -> Vec<String> {
-    let base: Vec<usize> = (0..ld.len()).filter(|&i| ld[i].ends_with("baseline")).collect();
+    let base: Vec<usize> = (0..ld.len())
+        .filter(|&i| ld[i].ends_with("baseline"))
+        .collect();
     if base.len() == 1 {
         let mut out = vec![ld[base[0]].clone()];
-        out.extend(ld.iter().enumerate().filter(|&(i, _)| i != base[0]).map(|(_, s)| s.clone()));
+        out.extend(
+            ld.iter()
+                .enumerate()
+                .filter(|&(i, _)| i != base[0])
+                .map(|(_, s)| s.clone()),
+        );
         out
     } else {
         ld.to_vec()
     }
 }
 
-pub fn s_ldsc(options: &StratifiedOptions, cancel: &CancelToken) -> Result<StratifiedResult, StratifiedError> {
+pub fn s_ldsc(
+    options: &StratifiedOptions,
+    cancel: &CancelToken,
+) -> Result<StratifiedResult, StratifiedError> {
     let k = options.traits.len();
     if k == 0 {
         return Err(LdscError::NoTraits.into());
     }
-    let n_blocks = if k > 18 { (k + 1) * (k + 2) / 2 + 1 } else { options.n_blocks };
+    let n_blocks = if k > 18 {
+        (k + 1) * (k + 2) / 2 + 1
+    } else {
+        options.n_blocks
+    };
     if n_blocks < 2 {
         return Err(LdscError::TooFewBlocks { n_blocks }.into());
     }
@@ -98,7 +112,9 @@ pub fn s_ldsc(options: &StratifiedOptions, cancel: &CancelToken) -> Result<Strat
     let annotations = annot::annotation_summary(&ld, &options.frq, &x)?;
     cancel.check()?;
     let p_all = x.names.len();
-    let keep: Vec<usize> = (0..p_all).filter(|&i| !options.exclude_cont || annotations.binary[i]).collect();
+    let keep: Vec<usize> = (0..p_all)
+        .filter(|&i| !options.exclude_cont || annotations.binary[i])
+        .collect();
     if keep.is_empty() {
         return Err(StratifiedError::NoBinaryAnnotation);
     }
@@ -107,7 +123,9 @@ pub fn s_ldsc(options: &StratifiedOptions, cancel: &CancelToken) -> Result<Strat
     }
     let m: Vec<f64> = keep.iter().map(|&i| x.m[i]).collect();
     let p = keep.len();
-    let cross: Vec<f64> = (0..p * p).map(|c| annotations.cross[keep[c % p] + keep[c / p] * p_all]).collect();
+    let cross: Vec<f64> = (0..p * p)
+        .map(|c| annotations.cross[keep[c % p] + keep[c / p] * p_all])
+        .collect();
     let overlap = assemble::overlap(&cross, &m);
     let n_ld_snps = x.keys.len();
     let n_weight_snps = w_keys.len();
@@ -121,7 +139,10 @@ pub fn s_ldsc(options: &StratifiedOptions, cancel: &CancelToken) -> Result<Strat
             l2: (0..n_ld_snps).map(|r| x.l2[r * p_all + base_col]).collect(),
             last: Vec::new(),
         },
-        separate_weights: Some(WeightTable { keys: w_keys, wld: w_values }),
+        separate_weights: Some(WeightTable {
+            keys: w_keys,
+            wld: w_values,
+        }),
         m: m.iter().sum(),
     };
     let traits = in_order(
@@ -139,7 +160,11 @@ pub fn s_ldsc(options: &StratifiedOptions, cancel: &CancelToken) -> Result<Strat
             })
             .collect::<Vec<_>>(),
     )?;
-    let labels: Vec<String> = options.traits.iter().map(|p| p.display().to_string()).collect();
+    let labels: Vec<String> = options
+        .traits
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     let regressors = cells::Regressors {
         l2: &x.l2,
         width: p_all,
@@ -158,12 +183,20 @@ pub fn s_ldsc(options: &StratifiedOptions, cancel: &CancelToken) -> Result<Strat
                 if a == b {
                     cells::heritability(a, &traits[a], &labels[a], &regressors)
                 } else {
-                    cells::covariance((a, b), (&traits[a], &traits[b]), (&labels[a], &labels[b]), key_space, &regressors)
+                    cells::covariance(
+                        (a, b),
+                        (&traits[a], &traits[b]),
+                        (&labels[a], &labels[b]),
+                        key_space,
+                        &regressors,
+                    )
                 }
             })
             .collect::<Vec<_>>(),
     )?;
-    let factors: Vec<f64> = (0..k).map(|j| liability_factor(options.sample_prev[j], options.population_prev[j])).collect();
+    let factors: Vec<f64> = (0..k)
+        .map(|j| liability_factor(options.sample_prev[j], options.population_prev[j]))
+        .collect();
     let lists = assemble::assemble(&fits, k, &overlap, n_blocks, &factors);
     let mut i_mat = vec![0.0; k * k];
     for f in &fits {
@@ -187,7 +220,9 @@ pub fn s_ldsc(options: &StratifiedOptions, cancel: &CancelToken) -> Result<Strat
         v_tau: lists.v_tau,
         i: i_mat,
         n: fits.iter().map(|f| f.n_bar).collect(),
-        liability_converted: (0..k).map(|j| given(options.sample_prev[j]) && given(options.population_prev[j])).collect(),
+        liability_converted: (0..k)
+            .map(|j| given(options.sample_prev[j]) && given(options.population_prev[j]))
+            .collect(),
         n_blocks,
         traits: traits.into_iter().map(|t| t.summary).collect(),
         cells: fits,

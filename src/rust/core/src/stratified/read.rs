@@ -51,21 +51,34 @@ fn bad(path: &Path, record: &Record, column: &str, value: &str) -> StratifiedErr
 }
 
 fn column(header: &[String], name: &str, path: &Path) -> Result<usize, StratifiedError> {
-    header.iter().position(|h| h.trim() == name).ok_or_else(|| StratifiedError::MissingColumn {
-        path: path.to_path_buf(),
-        column: name.to_owned(),
-    })
+    header
+        .iter()
+        .position(|h| h.trim() == name)
+        .ok_or_else(|| StratifiedError::MissingColumn {
+            path: path.to_path_buf(),
+            column: name.to_owned(),
+        })
 }
 
 fn number(path: &Path, record: &Record, col: usize, name: &str) -> Result<f64, StratifiedError> {
     let text = record.get(col).unwrap_or("");
-    parse_number(text).filter(|v| v.is_finite()).ok_or_else(|| bad(path, record, name, text))
+    parse_number(text)
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| bad(path, record, name, text))
 }
 
 /// `weights_only` keeps SNP and the last non-CM/MAF column.
-fn read_ld_file(path: &Path, with_position: bool, weights_only: bool) -> Result<RawLd, StratifiedError> {
+fn read_ld_file(
+    path: &Path,
+    with_position: bool,
+    weights_only: bool,
+) -> Result<RawLd, StratifiedError> {
     let mut reader = TableReader::open(path)?;
-    let header: Vec<String> = reader.header().iter().map(|h| h.trim().to_owned()).collect();
+    let header: Vec<String> = reader
+        .header()
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
     let snp = column(&header, "SNP", path)?;
     let pos = if with_position {
         Some((column(&header, "CHR", path)?, column(&header, "BP", path)?))
@@ -73,10 +86,17 @@ fn read_ld_file(path: &Path, with_position: bool, weights_only: bool) -> Result<
         None
     };
     let value_cols: Vec<usize> = if weights_only {
-        let last = header.iter().rposition(|h| h != "CM" && h != "MAF" && h != "SNP");
-        vec![last.ok_or_else(|| StratifiedError::MissingColumn { path: path.to_path_buf(), column: "L2".into() })?]
+        let last = header
+            .iter()
+            .rposition(|h| h != "CM" && h != "MAF" && h != "SNP");
+        vec![last.ok_or_else(|| StratifiedError::MissingColumn {
+            path: path.to_path_buf(),
+            column: "L2".into(),
+        })?]
     } else {
-        (0..header.len()).filter(|&i| !NOT_L2.contains(&header[i].as_str())).collect()
+        (0..header.len())
+            .filter(|&i| !NOT_L2.contains(&header[i].as_str()))
+            .collect()
     };
     let mut out = RawLd {
         names: value_cols.iter().map(|&i| header[i].clone()).collect(),
@@ -108,7 +128,10 @@ fn read_m(path: &Path) -> Result<Vec<f64>, StratifiedError> {
     let reader = open_text(path)?;
     let mut sums: Vec<f64> = Vec::new();
     for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| crate::io::IoError::Unreadable { path: path.to_path_buf(), detail: e.to_string() })?;
+        let line = line.map_err(|e| crate::io::IoError::Unreadable {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.is_empty() {
             continue;
@@ -119,23 +142,39 @@ fn read_m(path: &Path) -> Result<Vec<f64>, StratifiedError> {
         if fields.len() != sums.len() {
             return Err(StratifiedError::RowsMisaligned {
                 path: path.to_path_buf(),
-                detail: format!("line {} has {} values, line 1 has {}", i + 1, fields.len(), sums.len()),
+                detail: format!(
+                    "line {} has {} values, line 1 has {}",
+                    i + 1,
+                    fields.len(),
+                    sums.len()
+                ),
             });
         }
         for (s, f) in sums.iter_mut().zip(fields) {
-            *s += parse_number(f).filter(|v| v.is_finite()).ok_or_else(|| StratifiedError::BadValue {
-                path: path.to_path_buf(),
-                line: i as u64 + 1,
-                column: "M_5_50".into(),
-                value: f.to_owned(),
+            *s += parse_number(f).filter(|v| v.is_finite()).ok_or_else(|| {
+                StratifiedError::BadValue {
+                    path: path.to_path_buf(),
+                    line: i as u64 + 1,
+                    column: "M_5_50".into(),
+                    value: f.to_owned(),
+                }
             })?;
         }
     }
     Ok(sums)
 }
 
-fn read_all(paths: &[PathBuf], with_position: bool, weights_only: bool) -> Result<Vec<RawLd>, StratifiedError> {
-    in_order(paths.par_iter().map(|p| read_ld_file(p, with_position, weights_only)).collect::<Vec<_>>())
+fn read_all(
+    paths: &[PathBuf],
+    with_position: bool,
+    weights_only: bool,
+) -> Result<Vec<RawLd>, StratifiedError> {
+    in_order(
+        paths
+            .par_iter()
+            .map(|p| read_ld_file(p, with_position, weights_only))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Read every prefix of `ld` (`ld[0]` is the one annotation files are paired with).
@@ -152,13 +191,28 @@ pub fn read_annot_ld(ld: &[String], index: &mut SnpIndex) -> Result<AnnotLd, Str
         snps_by_chr: Vec::new(),
     };
     for (p, prefix) in ld.iter().enumerate() {
-        let ld_files = files::pair(&chromosomes, "LD scores", &files::find(prefix, FileKind::LdScore, "ld")?, prefix, FileKind::LdScore)?;
-        let m_files = files::pair(&chromosomes, "LD scores", &files::find(prefix, FileKind::M550, "ld")?, prefix, FileKind::M550)?;
+        let ld_files = files::pair(
+            &chromosomes,
+            "LD scores",
+            &files::find(prefix, FileKind::LdScore, "ld")?,
+            prefix,
+            FileKind::LdScore,
+        )?;
+        let m_files = files::pair(
+            &chromosomes,
+            "LD scores",
+            &files::find(prefix, FileKind::M550, "ld")?,
+            prefix,
+            FileKind::M550,
+        )?;
         let parts = read_all(&ld_files, p == 0, false)?;
         let names = parts[0].names.clone();
         for (part, path) in parts.iter().zip(&ld_files).skip(1) {
             if part.names != names {
-                return Err(StratifiedError::ColumnsDiffer { path: path.clone(), first: ld_files[0].clone() });
+                return Err(StratifiedError::ColumnsDiffer {
+                    path: path.clone(),
+                    first: ld_files[0].clone(),
+                });
             }
         }
         let mut m = vec![0.0; 0];
@@ -167,15 +221,27 @@ pub fn read_annot_ld(ld: &[String], index: &mut SnpIndex) -> Result<AnnotLd, Str
             if m.is_empty() {
                 m = sums;
             } else if sums.len() != m.len() {
-                return Err(StratifiedError::ColumnsDiffer { path: path.clone(), first: m_files[0].clone() });
+                return Err(StratifiedError::ColumnsDiffer {
+                    path: path.clone(),
+                    first: m_files[0].clone(),
+                });
             } else {
                 m.iter_mut().zip(sums).for_each(|(a, b)| *a += b);
             }
         }
         if m.len() != names.len() {
-            return Err(StratifiedError::AnnotationCount { prefix: prefix.clone(), ld_scores: names.len(), m: m.len(), annot: None });
+            return Err(StratifiedError::AnnotationCount {
+                prefix: prefix.clone(),
+                ld_scores: names.len(),
+                m: m.len(),
+                annot: None,
+            });
         }
-        let names = if p > 0 && names.len() == 1 { vec![prefix.clone()] } else { names };
+        let names = if p > 0 && names.len() == 1 {
+            vec![prefix.clone()]
+        } else {
+            names
+        };
         join_prefix(&mut out, parts, names.len(), index, p == 0);
         out.names.extend(names);
         out.m.extend(m);
@@ -185,7 +251,13 @@ pub fn read_annot_ld(ld: &[String], index: &mut SnpIndex) -> Result<AnnotLd, Str
 
 /// Bind one prefix's chromosomes; the first prefix becomes the table, later ones are joined
 /// by SNP (rows missing from a later prefix are dropped, as R's `merge` drops them).
-fn join_prefix(out: &mut AnnotLd, parts: Vec<RawLd>, width: usize, index: &mut SnpIndex, first: bool) {
+fn join_prefix(
+    out: &mut AnnotLd,
+    parts: Vec<RawLd>,
+    width: usize,
+    index: &mut SnpIndex,
+    first: bool,
+) {
     let mut snps_by_chr = Vec::with_capacity(parts.len());
     if first {
         for part in parts {
@@ -226,7 +298,10 @@ fn join_prefix(out: &mut AnnotLd, parts: Vec<RawLd>, width: usize, index: &mut S
 }
 
 /// The weight LD scores: SNP keys and the last column of every `wld` file.
-pub fn read_weights(wld: &str, index: &mut SnpIndex) -> Result<(Vec<u32>, Vec<f64>), StratifiedError> {
+pub fn read_weights(
+    wld: &str,
+    index: &mut SnpIndex,
+) -> Result<(Vec<u32>, Vec<f64>), StratifiedError> {
     let found = files::find(wld, FileKind::LdScore, "wld")?;
     let paths: Vec<PathBuf> = found.into_iter().map(|f| f.path).collect();
     let parts = read_all(&paths, false, true)?;

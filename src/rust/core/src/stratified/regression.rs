@@ -64,7 +64,9 @@ pub fn fit_blocks(
 
 fn solve(a: &DMatrix<f64>, b: &DVector<f64>) -> Option<Vec<f64>> {
     let x = a.clone().lu().solve(b)?;
-    x.iter().all(|v| v.is_finite()).then(|| x.iter().copied().collect())
+    x.iter()
+        .all(|v| v.is_finite())
+        .then(|| x.iter().copied().collect())
 }
 
 /// Sample covariance (n - 1 denominator) of two equal-length columns.
@@ -90,7 +92,11 @@ mod tests {
         })
         .unwrap();
         for r in std::iter::once(&fit.reg).chain(&fit.deleted) {
-            assert!((r[0] - 2.0).abs() < 1e-10 && (r[1] + 3.0).abs() < 1e-10 && (r[2] - 0.5).abs() < 1e-10);
+            assert!(
+                (r[0] - 2.0).abs() < 1e-10
+                    && (r[1] + 3.0).abs() < 1e-10
+                    && (r[2] - 0.5).abs() < 1e-10
+            );
         }
         assert_eq!(fit.deleted.len(), 5);
     }
