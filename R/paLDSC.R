@@ -101,8 +101,9 @@ paLDSC <- function(S = S, V = V, r = NULL, p = NULL, save.pdf = F, diag = F, fa 
   # the plots are built when they are shown or saved (building them costs 20x the analysis)
   shown <- isTRUE(getOption("genomicsemrs.verbose", TRUE))
   if (plots && (shown || save.pdf)) out <- pa_add_plots(out, S, k)
-  pa_report(out)
-  if (save.pdf) pa_save(out)
+  drawn <- if (plots && shown && save.pdf) pa_prebuild(out) else out
+  pa_report(drawn)
+  if (save.pdf) pa_save(drawn)
   invisible(out)
 }
 

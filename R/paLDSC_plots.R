@@ -50,7 +50,7 @@ pa_add_plots <- function(out, S, k) {
 pa_report <- function(out) {
   if (!isTRUE(getOption("genomicsemrs.verbose", TRUE))) return(invisible())
   line <- "------------------------------------------------------------------------"
-  show <- function(a) for (p in a$plots) print(p)
+  show <- function(a) for (p in a$plots) draw_figure(p)
   show(out$PA)
   cat(line, "\n")
   cat("Parallel Analysis suggests extracting", out$PA$nfactors, "components", "\n")
@@ -79,7 +79,23 @@ pa_save <- function(out) {
              FA_diag = "FA_Diagonalized_PA_LDSC.pdf")
   for (name in names(out)) {
     grDevices::pdf(files[[name]])
-    for (p in out[[name]]$plots) print(p)
+    for (p in out[[name]]$plots) draw_figure(p)
     grDevices::dev.off()
+  }
+}
+
+# Showing and saving draw every plot twice, and building a ggplot's gtable is most of the cost
+# of a draw: when both happen, each gtable is built once and drawn on both devices.
+pa_prebuild <- function(out) {
+  for (name in names(out)) out[[name]]$plots <- lapply(out[[name]]$plots, ggplot2::ggplotGrob)
+  out
+}
+
+draw_figure <- function(figure) {
+  if (inherits(figure, "gtable")) {
+    grid::grid.newpage()
+    grid::grid.draw(figure)
+  } else {
+    print(figure)
   }
 }
