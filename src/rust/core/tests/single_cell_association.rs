@@ -130,6 +130,7 @@ fn check(dense_kernel: bool) {
         stats: &fits.score_stats[0],
         start: 0,
         end: q,
+        variants: None,
     }];
     let mut source = GenotypeSource::Matrix {
         values: &g,
@@ -250,6 +251,7 @@ fn timing_at_scale() {
                     stats: &fits.score_stats[i],
                     start,
                     end: start + 3000,
+                    variants: None,
                 }
             })
             .collect();

@@ -15,7 +15,8 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 use rayon::prelude::*;
 
-/// One gene to map: its null and its cis variants, positions `start..end` of the scan order.
+/// One gene to map: its null and its cis variants, positions `start..end` of the scan order
+/// (or only the positions `variants` among them: explicit gene x variant pairs).
 #[derive(Debug, Clone, Copy)]
 pub struct GeneTask<'a> {
     /// The caller's gene index, echoed in the result.
@@ -26,6 +27,8 @@ pub struct GeneTask<'a> {
     pub stats: &'a [f64],
     pub start: usize,
     pub end: usize,
+    /// Strictly increasing scan positions within `start..end`; `None` tests them all.
+    pub variants: Option<&'a [usize]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -53,19 +56,21 @@ impl Default for MapOptions {
     }
 }
 
-/// The tests of one gene: one entry per cis variant (positions `start..end`).
+/// The tests of one gene: one entry per tested variant (scan positions `positions`, all of
+/// `start..end` unless the task selected some).
 #[derive(Debug, Clone)]
 pub struct GeneResult {
     pub id: usize,
     pub start: usize,
     pub end: usize,
+    pub positions: Vec<usize>,
     pub summaries: Vec<VariantSummary>,
     /// NaN for variants that fail the filters (or for a gene whose null is unusable).
     pub tests: Vec<VariantTest>,
     pub pvalues: Vec<f64>,
     pub num_var: usize,
     pub acat_p: f64,
-    /// Offset (from `start`) of the smallest p-value, first on ties.
+    /// Row (index into `positions`) of the smallest p-value, first on ties.
     pub top: Option<usize>,
 }
 
@@ -163,9 +168,12 @@ pub fn map_group<E: From<AssociationError> + From<crate::error::Cancelled>>(
         // genes share its batch, so every batching (and future plan) gives identical results.
         let batch: Vec<GeneResult> = order[at..next]
             .par_iter()
-            .map_init(Vec::new, |scratch, &g| {
-                test_gene(sys, &lambda, &genes[g], &cache, scratch)
-            })
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(scratch, gathered), &g| {
+                    test_gene(sys, &lambda, &genes[g], &cache, scratch, gathered)
+                },
+            )
             .collect();
         sink(batch)?;
         at = next;
@@ -214,6 +222,12 @@ fn check_inputs(
                 index: g.end.saturating_sub(1),
                 limit: scan.len(),
             });
+        }
+        if let Some(v) = g.variants {
+            let inside = v.iter().all(|&x| x >= g.start && x < g.end);
+            if !inside || v.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(BadSelection { gene: g.id });
+            }
         }
         if g.stats.len() < m + p {
             let what = "the null-fit statistics of a gene (donors + covariates + 1)";
@@ -276,17 +290,37 @@ fn test_gene(
     gene: &GeneTask<'_>,
     cache: &Cache,
     scratch: &mut Vec<f64>,
+    gathered: &mut Vec<f64>,
 ) -> GeneResult {
     let m = sys.n_donors;
-    let (from, k) = (gene.start - cache.lo, gene.end - gene.start);
-    let summaries = cache.summaries[from..from + k].to_vec();
+    let from = gene.start - cache.lo;
+    let positions: Vec<usize> = match gene.variants {
+        Some(v) => v.to_vec(),
+        None => (gene.start..gene.end).collect(),
+    };
+    let k = positions.len();
+    let summaries: Vec<VariantSummary> = match gene.variants {
+        Some(v) => v.iter().map(|&x| cache.summaries[x - cache.lo]).collect(),
+        None => cache.summaries[from..from + k].to_vec(),
+    };
     let nan = VariantTest {
         tstat: f64::NAN,
         var: f64::NAN,
     };
     let mut tests = vec![nan; k];
     if let Some(score) = GeneScore::new(sys, lambda, gene.stats, gene.tau, gene.s2e) {
-        let projected = &cache.projected[from * m..(from + k) * m];
+        let projected = match gene.variants {
+            Some(v) => {
+                // Explicit pairs: the selected columns, gathered contiguously.
+                gathered.clear();
+                for &x in v {
+                    let c = x - cache.lo;
+                    gathered.extend_from_slice(&cache.projected[c * m..(c + 1) * m]);
+                }
+                &gathered[..]
+            }
+            None => &cache.projected[from * m..(from + k) * m],
+        };
         score.test_block(projected, k, scratch, &mut tests);
     }
     let mut pvalues = vec![f64::NAN; k];
@@ -312,6 +346,7 @@ fn test_gene(
         id: gene.id,
         start: gene.start,
         end: gene.end,
+        positions,
         summaries,
         tests,
         num_var: tested.len(),
