@@ -100,7 +100,12 @@ cis_result <- function(setup, tasks, run, output) {
   genes$p_bonf <- pmin(1, genes$num_var * genes$top_pval)
   genes$q_ACAT_BH <- stats::p.adjust(genes$ACAT_p, "BH")
   variants <- if (is.null(output)) cis_variant_table(setup, run) else output
-  structure(list(variants = variants, genes = genes), class = "gsem_cis_map")
+  out <- structure(list(variants = variants, genes = genes), class = "gsem_cis_map")
+  # Benchmarks (bench/map_cis.R): seconds per phase of the Rust core, summed over batches.
+  if (isTRUE(getOption("genomicsemrs.map_cis_timings"))) {
+    attr(out, "timings") <- Reduce(`+`, lapply(run, function(r) unlist(r$timings)), 0)
+  }
+  out
 }
 
 empty_columns <- function() {

@@ -10,7 +10,7 @@ use extendr_api::prelude::*;
 use gsem_core::single_cell::association::plink::{read_bim, read_fam, BedReader};
 use gsem_core::single_cell::association::{
     map_group, AssociationError, FilterOptions, GeneLabel, GeneResult, GeneTask, GenotypeSource,
-    MapOptions, VariantFile, VariantLabels, VARIANT_COLUMNS,
+    MapOptions, MapTimings, VariantFile, VariantLabels, VARIANT_COLUMNS,
 };
 use std::path::Path;
 
@@ -100,7 +100,7 @@ impl Collected {
         }
     }
 
-    fn into_r(self) -> RResult<Robj> {
+    fn into_r(self, t: &MapTimings) -> RResult<Robj> {
         let top: Robj =
             Integers::from_values(self.top.iter().map(|t| t.map_or(Rint::na(), Rint::from))).into();
         let variants = if self.keep_variants {
@@ -131,7 +131,20 @@ impl Collected {
             ("top_Tstat", self.top_t.into()),
             ("top_var", self.top_var.into()),
         ])?;
-        named_list(vec![("variants", variants), ("genes", genes)])
+        let timings = named_list(vec![
+            ("read", t.read.into()),
+            ("summarise", t.summarise.into()),
+            ("project", t.project.into()),
+            ("test", t.test.into()),
+            ("write", t.sink.into()),
+            ("variants", (t.variants as f64).into()),
+            ("tests", (t.tests as f64).into()),
+        ])?;
+        named_list(vec![
+            ("variants", variants),
+            ("genes", genes),
+            ("timings", timings),
+        ])
     }
 }
 
@@ -310,7 +323,7 @@ fn rs_map_cis_sc(
                 }
                 _ => None,
             };
-            map_group::<BindingError>(
+            let timings = map_group::<BindingError>(
                 &sys,
                 &donor_rows,
                 &mut source,
@@ -332,13 +345,13 @@ fn rs_map_cis_sc(
                     Ok(())
                 },
             )?;
-            match file {
-                Some(f) => f.finish().map_err(BindingError::from),
-                None => Ok(()),
+            if let Some(f) = file {
+                f.finish().map_err(BindingError::from)?;
             }
+            Ok(timings)
         })?;
-        outcome.map_err(|e| e.0)?;
-        collected.into_r()
+        let timings = outcome.map_err(|e: BindingError| e.0)?;
+        collected.into_r(&timings)
     })())
 }
 

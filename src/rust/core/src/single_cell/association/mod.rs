@@ -20,6 +20,6 @@ pub mod summary;
 
 pub use error::AssociationError;
 pub use genotypes::GenotypeSource;
-pub use map::{map_group, GeneResult, GeneTask, MapOptions};
+pub use map::{map_group, GeneResult, GeneTask, MapOptions, MapTimings};
 pub use output::{GeneLabel, VariantFile, VariantLabels, VARIANT_COLUMNS};
 pub use summary::{FilterOptions, VariantFilter, VariantSummary};
