@@ -114,13 +114,17 @@ run_map <- function(fit, label) {
               label, load, time[["elapsed"]], cpu, n_genes, tests, tests / n_genes,
               file.size(out) / 2^20, 1e6 * time[["elapsed"]] / tests, peak_mb() - base))
   gflop <- 2 * m^2 * t[["variants"]] / 1e9
-  cat(sprintf(paste0("  Rust phases (wall): read %.1f s, summarise %.1f s, projection %.1f s ",
-                     "(%.0f variants%s), tests %.1f s (%.3f us per test), writing %.1f s; ",
-                     "R and other %.1f s\n"),
-              t[["read"]], t[["summarise"]], t[["project"]], t[["variants"]],
-              if (label == "GRM") sprintf(", %.0f GFLOP, %.1f GFLOP/s", gflop,
-                                          gflop / t[["project"]]) else "",
-              t[["test"]], 1e6 * t[["test"]] / t[["tests"]], t[["write"]],
+  cat(sprintf(paste0("  Rust phases, wall (CPU of all threads): read %.1f s (%.1f), summarise ",
+                     "%.1f s (%.1f), projection %.1f s (%.1f; %.0f variants%s), tests %.1f s ",
+                     "(%.1f; %.3f us wall, %.3f us CPU per test), writing %.1f s (%.1f); R and ",
+                     "other %.1f s\n"),
+              t[["read"]], t[["cpu_read"]], t[["summarise"]], t[["cpu_summarise"]],
+              t[["project"]], t[["cpu_project"]], t[["variants"]],
+              if (label == "GRM") sprintf(", %.0f GFLOP, %.1f GFLOP/s wall, %.1f per CPU second",
+                                          gflop, gflop / t[["project"]],
+                                          gflop / t[["cpu_project"]]) else "",
+              t[["test"]], t[["cpu_test"]], 1e6 * t[["test"]] / t[["tests"]],
+              1e6 * t[["cpu_test"]] / t[["tests"]], t[["write"]], t[["cpu_write"]],
               time[["elapsed"]] - sum(t[c("read", "summarise", "project", "test", "write")])))
   list(time = time[["elapsed"]], tests = tests, res = res)
 }

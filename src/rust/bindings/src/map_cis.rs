@@ -137,6 +137,11 @@ impl Collected {
             ("project", t.project.into()),
             ("test", t.test.into()),
             ("write", t.sink.into()),
+            ("cpu_read", t.cpu[0].into()),
+            ("cpu_summarise", t.cpu[1].into()),
+            ("cpu_project", t.cpu[2].into()),
+            ("cpu_test", t.cpu[3].into()),
+            ("cpu_write", t.cpu[4].into()),
             ("variants", (t.variants as f64).into()),
             ("tests", (t.tests as f64).into()),
         ])?;
@@ -163,7 +168,10 @@ const LABEL_NAMES: [&str; 10] = [
 ];
 
 fn labels(values: &[Robj], n_genes: usize) -> RResult<Labels<'_>> {
-    let first = doubles(&values[0], "first")?.first().copied().unwrap_or(0.0);
+    let first = doubles(&values[0], "first")?
+        .first()
+        .copied()
+        .unwrap_or(0.0);
     let variants = VariantLabels {
         first: count(first as i32)?,
         chrom: strs(&values[1], "CHR")?,
@@ -179,9 +187,16 @@ fn labels(values: &[Robj], n_genes: usize) -> RResult<Labels<'_>> {
         n_donors: doubles(&values[8], "N")?,
         n_cells: doubles(&values[9], "N_cells")?,
     };
-    let lengths = [out.gene_id.len(), out.tss.len(), out.n_donors.len(), out.n_cells.len()];
+    let lengths = [
+        out.gene_id.len(),
+        out.tss.len(),
+        out.n_donors.len(),
+        out.n_cells.len(),
+    ];
     if lengths.iter().any(|&l| l != n_genes) {
-        return Err(RError::argument("The gene labels of map_cis disagree in length."));
+        return Err(RError::argument(
+            "The gene labels of map_cis disagree in length.",
+        ));
     }
     Ok(out)
 }
@@ -270,9 +285,15 @@ fn rs_map_cis_sc(
         let selection = !pair_counts.is_empty();
         if selection
             && (pair_counts.len() != k
-                || pair_counts.iter().map(|&c| c.max(0) as usize).sum::<usize>() != pairs.len())
+                || pair_counts
+                    .iter()
+                    .map(|&c| c.max(0) as usize)
+                    .sum::<usize>()
+                    != pairs.len())
         {
-            return Err(RError::argument("The gene x variant pairs of map_cis are inconsistent."));
+            return Err(RError::argument(
+                "The gene x variant pairs of map_cis are inconsistent.",
+            ));
         }
         let mut tasks = Vec::with_capacity(k);
         let mut offset = 0;
@@ -318,9 +339,10 @@ fn rs_map_cis_sc(
         let path = output.as_str();
         let outcome = interrupt::run(threads, |cancel| {
             let mut file = match (path, &labels) {
-                (Some(path), Some(_)) => {
-                    Some(VariantFile::open(Path::new(path), append, false).map_err(BindingError::from)?)
-                }
+                (Some(path), Some(_)) => Some(
+                    VariantFile::open(Path::new(path), append, false)
+                        .map_err(BindingError::from)?,
+                ),
                 _ => None,
             };
             let timings = map_group::<BindingError>(

@@ -299,7 +299,10 @@ fn check_pairs_and_file(
     assert!(lines.iter().all(|l| l.split('\t').count() == 22));
     let first: Vec<&str> = lines[1].split('\t').collect();
     assert_eq!(&first[..6], &["G1", "1", "100", "v0", "A", "G"]);
-    assert_eq!(first[11].parse::<f64>().unwrap().to_bits(), full.tests[0].tstat.to_bits());
+    assert_eq!(
+        first[11].parse::<f64>().unwrap().to_bits(),
+        full.tests[0].tstat.to_bits()
+    );
 }
 
 /// Timing at the bench's scale (1,611 donors, 26,593 cells): `cargo test --release --test
@@ -460,7 +463,9 @@ fn timing_small_gemm() {
     println!("40 x ({w} x {m}) x ({m} x {k}): faer {gemm:.2} s CPU, hand-written dots {hand:.2} s CPU, c0 {}", c[0]);
     // Transposed orientation: (k x m) x (m x w), the long dimension first.
     let mut ct = vec![0.0; k * w];
-    let at: Vec<f64> = (0..m * w).map(|i| a[(i % m) * w / w + (i / m) * m]).collect();
+    let at: Vec<f64> = (0..m * w)
+        .map(|i| a[(i % m) * w / w + (i / m) * m])
+        .collect();
     let cpu0 = cpu_seconds();
     for _ in 0..40 {
         let lhs = MatRef::from_column_major_slice(&b, m, k).transpose();

@@ -156,9 +156,7 @@ impl VariantFile {
 
     /// Flush to disk.
     pub fn finish(mut self) -> Result<(), AssociationError> {
-        self.file
-            .flush()
-            .map_err(|e| write_failed(&self.path, e))
+        self.file.flush().map_err(|e| write_failed(&self.path, e))
     }
 }
 
