@@ -6,11 +6,12 @@
 # tests, writing), time per gene x variant test; then the per-gene time on the
 # bundled example against the dense cell-level score test's 0.44 s per gene (reference
 # timing_quant.tsv). See bench/README.md.
-# Usage: Rscript bench/map_cis.R [variants] [genes] [threads]
+# Usage: Rscript bench/map_cis.R [variants] [genes] [threads] [kernels, default "GRM,I"]
 args <- commandArgs(trailingOnly = TRUE)
 n_var <- if (length(args) >= 1) as.numeric(args[[1]]) else 1e6
 n_genes <- if (length(args) >= 2) as.integer(args[[2]]) else 2000L
 threads <- if (length(args) >= 3) as.integer(args[[3]]) else 2L
+kernels <- if (length(args) >= 4) strsplit(args[[4]], ",")[[1]] else c("GRM", "I")
 suppressPackageStartupMessages(library(genomicsemrs))
 options(genomicsemrs.threads = threads, genomicsemrs.map_cis_timings = TRUE)
 peak_mb <- function() {
@@ -47,8 +48,9 @@ for (block in split(seq_len(n_genes), ceiling(seq_len(n_genes) / 250))) {
 rm(root, u, e)
 covariates <- ~ age + sex + cell_type + log_libsize
 null_time <- c(
-  GRM = system.time(fit_grm <- fit_null_sc(expr, cells, grm = grm, covariates = covariates,
-                                           future = FALSE))[["elapsed"]],
+  GRM = if ("GRM" %in% kernels) system.time(
+    fit_grm <- fit_null_sc(expr, cells, grm = grm, covariates = covariates, future = FALSE)
+  )[["elapsed"]] else NA,
   I = system.time(fit_i <- fit_null_sc(expr, cells, covariates = covariates,
                                        future = FALSE))[["elapsed"]])
 rm(expr)
@@ -87,7 +89,7 @@ utils::write.table(data.frame(ids, ids, 0, 0, 0, -9), paste0(prefix, ".fam"), qu
                    row.names = FALSE, col.names = FALSE)
 rm(bim)
 chrom_len <- per_chrom * spacing
-genes <- data.frame(gene_id = fit_grm$genes$gene,
+genes <- data.frame(gene_id = fit_i$genes$gene,
                     chrom = rep(seq_len(n_chrom), length.out = n_genes),
                     tss = round(stats::runif(n_genes, 1e6, chrom_len - 1e6)))
 invisible(gc())
@@ -128,8 +130,8 @@ run_map <- function(fit, label) {
               time[["elapsed"]] - sum(t[c("read", "summarise", "project", "test", "write")])))
   list(time = time[["elapsed"]], tests = tests, res = res)
 }
-grm_run <- run_map(fit_grm, "GRM")
-i_run <- run_map(fit_i, "I")
+if ("GRM" %in% kernels) grm_run <- run_map(fit_grm, "GRM")
+if ("I" %in% kernels) i_run <- run_map(fit_i, "I")
 # Returned to R instead of a file (200 genes): the R-side shaping of the variant table.
 sub <- genes[seq_len(min(200L, n_genes)), ]
 time <- system.time(res <- map_cis(fit_i, prefix, sub, future = FALSE))[["elapsed"]]
