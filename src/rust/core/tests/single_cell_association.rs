@@ -463,9 +463,8 @@ fn timing_small_gemm() {
     println!("40 x ({w} x {m}) x ({m} x {k}): faer {gemm:.2} s CPU, hand-written dots {hand:.2} s CPU, c0 {}", c[0]);
     // Transposed orientation: (k x m) x (m x w), the long dimension first.
     let mut ct = vec![0.0; k * w];
-    let at: Vec<f64> = (0..m * w)
-        .map(|i| a[(i % m) * w / w + (i / m) * m])
-        .collect();
+    // `a` is w x m row-major, i.e. m x w column-major.
+    let at = a.clone();
     let cpu0 = cpu_seconds();
     for _ in 0..40 {
         let lhs = MatRef::from_column_major_slice(&b, m, k).transpose();
