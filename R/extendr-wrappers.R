@@ -128,13 +128,21 @@ rs_s_ldsc <- function(traits, sample_prev, population_prev, ld, wld, frq, n_bloc
 #' @noRd
 rs_read_plink_tables <- function(bim, fam) .Call(wrap__rs_read_plink_tables, bim, fam)
 
+#' The column names of the variant table, in the order of the streamed file.
+#' @noRd
+rs_cis_variant_columns <- function() .Call(wrap__rs_cis_variant_columns)
+
 #' Score tests of the genes of one cell group. `genotypes` is a .bed path (with `n_samples`,
 #' `n_variants` from the .fam/.bim) or a donors x variants double matrix; `donor_rows` the
 #' 1-based genotype row of each stage-1 donor; `scan` 1-based variant indices in scan order;
 #' per gene (`genes` 1-based ids): `tau`, `s2e`, `stats` (a column of (m + p + 1) x genes)
 #' and the window `start` (0-based, inclusive) .. `end` (exclusive) in scan positions.
+#' `pair_counts` (per gene, or empty for whole windows) and `pairs` (1-based scan positions,
+#' increasing within each gene) select explicit gene x variant pairs. With `output` (a path)
+#' the variant rows are written there (appended when `append`, else to a new file; R writes
+#' the header) using `labels`, and only the gene table is returned.
 #' @noRd
-rs_map_cis_sc <- function(stage1, genotypes, n_samples, n_variants, donor_rows, scan, genes, tau, s2e, stats, start, end, min_mac, max_missing, requested_threads) .Call(wrap__rs_map_cis_sc, stage1, genotypes, n_samples, n_variants, donor_rows, scan, genes, tau, s2e, stats, start, end, min_mac, max_missing, requested_threads)
+rs_map_cis_sc <- function(stage1, genotypes, n_samples, n_variants, donor_rows, scan, genes, tau, s2e, stats, start, end, pair_counts, pairs, min_mac, max_missing, output, append, labels_list, requested_threads) .Call(wrap__rs_map_cis_sc, stage1, genotypes, n_samples, n_variants, donor_rows, scan, genes, tau, s2e, stats, start, end, pair_counts, pairs, min_mac, max_missing, output, append, labels_list, requested_threads)
 
 
 # nolint end

@@ -78,7 +78,9 @@ match_donors <- function(null, geno, call) {
   rows
 }
 
-# The cis map: gene_id, chrom (or CHR) and tss (or TSS), genes of the null fit.
+# The cis map: gene_id, chrom (or CHR) and tss (or TSS), genes of the null fit; with a
+# `MarkerID` column, rows are explicit gene x variant pairs (one gene row per gene is kept,
+# its pairs in `pairs`).
 gene_input <- function(genes, null, call) {
   check_data_frame(genes, "genes", "gene_id", call = call)
   pick <- function(a, b) {
@@ -91,7 +93,18 @@ gene_input <- function(genes, null, call) {
   tss <- pick("tss", "TSS")
   check_numeric_columns(genes, tss, "genes", call = call)
   ids <- as.character(genes$gene_id)
-  check_strings(ids, "genes$gene_id", unique = TRUE, call = call)
+  paired <- "MarkerID" %in% names(genes)
+  pairs <- NULL
+  if (paired) {
+    markers <- as.character(genes$MarkerID)
+    check_strings(markers, "genes$MarkerID", call = call)
+    first <- !duplicated(ids)
+    pairs <- split(markers, factor(ids, levels = unique(ids)))
+    genes <- genes[first, , drop = FALSE]
+    ids <- ids[first]
+  } else {
+    check_strings(ids, "genes$gene_id", unique = TRUE, call = call)
+  }
   if (anyNA(genes[[tss]]) || anyNA(genes[[chrom]])) {
     gsem_abort("`genes` must not have missing chromosomes or TSS positions.", call = call)
   }
@@ -101,22 +114,26 @@ gene_input <- function(genes, null, call) {
                       list_ids(ids[is.na(at)]), ". Fit them with fit_null_sc() first or drop ",
                       "them from `genes`."), class = "map_cis", call = call)
   }
-  data.frame(gene_id = ids, chrom = as.character(genes[[chrom]]),
-             tss = as.double(genes[[tss]]), fit = at, stringsAsFactors = FALSE)
+  out <- data.frame(gene_id = ids, chrom = as.character(genes[[chrom]]),
+                    tss = as.double(genes[[tss]]), fit = at, stringsAsFactors = FALSE)
+  if (paired) attr(out, "pairs") <- unname(pairs)
+  out
 }
 
 # Variants in scan order (by chromosome, then position) and each gene's window as 0-based
-# start (inclusive) and end (exclusive) scan positions.
-cis_windows <- function(cis, variants, window) {
+# start (inclusive) and end (exclusive) scan positions, `n` variants; with explicit pairs,
+# `pairs` holds each gene's 1-based scan positions (increasing) and the window spans them.
+cis_windows <- function(cis, variants, window, call = NULL) {
   chrom <- sub("^chr", "", variants$CHR, ignore.case = TRUE)
   scan <- order(chrom, variants$POS)
+  gene_chrom <- sub("^chr", "", cis$chrom, ignore.case = TRUE)
+  if (!is.null(attr(cis, "pairs"))) return(pair_windows(cis, variants, chrom, scan, gene_chrom, call))
   sorted_chrom <- chrom[scan]
   sorted_pos <- variants$POS[scan]
   first <- match(unique(sorted_chrom), sorted_chrom)
   names(first) <- unique(sorted_chrom)
   last <- c(first[-1] - 1L, length(scan))
   names(last) <- names(first)
-  gene_chrom <- sub("^chr", "", cis$chrom, ignore.case = TRUE)
   start <- end <- integer(nrow(cis))
   for (i in seq_len(nrow(cis))) {
     b <- first[gene_chrom[i]]
@@ -128,5 +145,42 @@ cis_windows <- function(cis, variants, window) {
     start[i] <- b - 1L + lo
     end[i] <- b - 1L + max(lo, hi)
   }
-  list(scan = scan, start = as.integer(start), end = as.integer(end))
+  list(scan = scan, start = as.integer(start), end = as.integer(end),
+       n = as.integer(end - start), pairs = NULL)
+}
+
+# Explicit pairs: variants matched by MarkerID (the first of duplicated ids) on the gene's
+# chromosome; pairs naming an unknown variant, or one on another chromosome, are dropped with
+# one counted warning each.
+pair_windows <- function(cis, variants, chrom, scan, gene_chrom, call) {
+  rank <- integer(length(scan))
+  rank[scan] <- seq_along(scan)
+  pairs <- attr(cis, "pairs")
+  unknown <- elsewhere <- 0L
+  examples <- character()
+  positions <- lapply(seq_along(pairs), function(i) {
+    v <- match(pairs[[i]], variants$MarkerID)
+    missing <- is.na(v)
+    unknown <<- unknown + sum(missing)
+    if (any(missing)) examples <<- c(examples, pairs[[i]][missing])
+    v <- v[!missing]
+    other <- chrom[v] != gene_chrom[i]
+    elsewhere <<- elsewhere + sum(other)
+    sort(unique(rank[v[!other]]))
+  })
+  if (unknown > 0L) {
+    gsem_warn(paste0(unknown, " gene x variant pair(s) of `genes` name a MarkerID absent from ",
+                     "`genotypes` (", list_ids(unique(examples)), "); they were dropped."),
+              class = "map_cis", call = call)
+  }
+  if (elsewhere > 0L) {
+    gsem_warn(paste0(elsewhere, " gene x variant pair(s) of `genes` name a variant on another ",
+                     "chromosome than the gene's; they were dropped (map_cis() tests cis ",
+                     "pairs)."), class = "map_cis", call = call)
+  }
+  n <- lengths(positions)
+  start <- vapply(positions, function(p) if (length(p)) p[1] - 1L else 0L, integer(1))
+  end <- vapply(positions, function(p) if (length(p)) p[length(p)] else 0L, integer(1))
+  list(scan = scan, start = as.integer(start), end = as.integer(end), n = as.integer(n),
+       pairs = lapply(positions, as.integer))
 }

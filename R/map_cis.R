@@ -28,6 +28,15 @@
 #'   (`filter = "monomorphic"`) are listed with `NA` statistics and are not counted in
 #'   `num_var` or ACAT.
 #'
+#' @section Explicit pairs: When `genes` has a `MarkerID` column, each row names one gene x
+#'   variant pair and exactly those pairs are tested (each once, in scan order), with the same
+#'   numbers as in a window holding them. `chrom` and `tss` are taken from the first row of
+#'   each gene. Pairs whose `MarkerID` is absent from the genotypes (the first variant of a
+#'   repeated id is used) or lies on another chromosome than the gene are dropped with one
+#'   warning (class `genomicsemrs_warning_map_cis`) that counts them; `n_var_window` counts
+#'   the pairs kept. The variants between a gene's first and last paired variant are read and
+#'   projected, so the pairs are meant to be cis.
+#'
 #' @section Parallelism, progress and interrupts: Genes are processed in batches of
 #'   `batch_size` (sorted by window); within a batch the Rust core uses `cores` threads. With
 #'   `future = TRUE` (by default when future.apply is installed and a non-sequential plan is
@@ -38,8 +47,10 @@
 #' @param null A [fit_null_sc()] or [fit_null()] result (quantitative traits).
 #' @param genotypes A PLINK prefix, or `list(dosage =, variants =)` (see Genotypes).
 #' @param genes Data frame with one row per gene to map: `gene_id` (genes of `null`),
-#'   `chrom` (or `CHR`) and `tss` (or `TSS`).
-#' @param window Cis window: variants with `|POS - tss| <= window` on the gene's chromosome.
+#'   `chrom` (or `CHR`) and `tss` (or `TSS`). With a column `MarkerID`, one row per explicit
+#'   gene x variant pair instead (see Explicit pairs).
+#' @param window Cis window: variants with `|POS - tss| <= window` on the gene's chromosome
+#'   (ignored with explicit pairs).
 #' @param min_mac Smallest minor allele count tested (default 1: drops monomorphic variants).
 #' @param max_missing Largest missing rate tested (default 0.15, SAIGE-QTL's).
 #' @param cores Threads for the Rust core (default: see [genomicsemrs_sitrep()]).
@@ -50,8 +61,11 @@
 #'   see [userGWAS()]: a rerun with the same inputs resumes, other inputs are refused. With
 #'   `output`, the variant file is written from the batch files once all batches are done.
 #' @param output `NULL` (default: return the variant table) or a `.tsv.gz` path: the variant
-#'   table is written there one batch of genes at a time, so that memory does not grow with
-#'   the number of tests, and `variants` in the result is the path.
+#'   table is written there by the Rust core one gene at a time (numbers as the shortest text
+#'   that reads back to the same double, `NA` for missing), so that memory does not grow with
+#'   the number of tests, and `variants` in the result is the path. Future workers and
+#'   checkpointed batches write part files (next to `output`, or in the checkpoint folder)
+#'   that are joined in order.
 #' @return A list of class `gsem_cis_map`:
 #'   * `variants`: one row per gene x cis variant: `gene_id, CHR, POS, MarkerID, Allele1,
 #'     Allele2, AC_Allele2, AF_Allele2, MissingRate, BETA, SE, Tstat, var, p.value, N,
@@ -74,6 +88,10 @@
 #' genes <- read.delim(file.path(dir, "genes.tsv"))
 #' res <- map_cis(fit, file.path(dir, "genotypes"), genes[1:5, ], window = 75, cores = 1)
 #' res$genes[, c("gene_id", "num_var", "ACAT_p", "top_MarkerID", "top_pval")]
+#' # Explicit gene x variant pairs: two variants of the first gene.
+#' pairs <- data.frame(gene_id = genes$gene_id[1], chrom = genes$chrom[1],
+#'                     tss = genes$tss[1], MarkerID = res$variants$MarkerID[1:2])
+#' map_cis(fit, file.path(dir, "genotypes"), pairs, cores = 1)$variants[, 1:6]
 map_cis <- function(null, genotypes, genes, window = 1e6, min_mac = 1, max_missing = 0.15,
                     cores = NULL, future = NULL, batch_size = 256L, checkpoint = NULL,
                     output = NULL) {
@@ -90,7 +108,7 @@ map_cis <- function(null, genotypes, genes, window = 1e6, min_mac = 1, max_missi
   geno <- genotype_input(genotypes, call)
   cis <- gene_input(genes, null, call)
   donor_rows <- match_donors(null, geno, call)
-  windows <- cis_windows(cis, geno$variants, window)
+  windows <- cis_windows(cis, geno$variants, window, call)
   tasks <- cis_tasks(null, cis, windows, batch_size)
   setup <- list(null = null, geno = geno, cis = cis, windows = windows, donor_rows = donor_rows,
                 min_mac = min_mac, max_missing = max_missing, threads = threads, call = call)
@@ -98,30 +116,23 @@ map_cis <- function(null, genotypes, genes, window = 1e6, min_mac = 1, max_missi
     run_cis_tasks(tasks, setup, use_future, output)
   } else {
     fingerprint <- list("map_cis", null$genes, null$stage1, geno, cis, windows, min_mac,
-                        max_missing, batch_size)
+                        max_missing, batch_size, is.null(output))
     cp <- checkpoint_open(checkpoint, fingerprint, length(tasks), call)
     run_cis_checkpointed(tasks, setup, use_future, output, cp)
   }
   cis_result(setup, tasks, run, output)
 }
 
-# With a checkpoint every batch's full result is on disk as soon as it finishes; only the
-# gene-level part (and top rows) is kept in memory when the variants go to `output`, which is
-# then written from the batch files one at a time.
+# With a checkpoint every batch's result is on disk as soon as it finishes; with `output` its
+# variant rows are in a part file of the checkpoint folder, and the output file is the header
+# followed by the parts.
 run_cis_checkpointed <- function(tasks, setup, use_future, output, cp) {
-  keep <- if (is.null(output)) identity else function(r) {
-    r$variants <- cis_top_rows(r)
-    r
-  }
-  run <- run_batches(tasks, function(task, threads) run_cis_task(task, setup, threads),
-                     setup$threads, use_future, cp, setup$call, keep = keep)
-  if (!is.null(output)) {
-    con <- open_variant_file(output, setup$call)
-    on.exit(close(con), add = TRUE)
-    for (i in seq_along(tasks)) {
-      write_variant_rows(con, setup, readRDS(checkpoint_path(cp, i))$variants, header = i == 1L)
-    }
-  }
+  part <- function(task) file.path(cp$dir, sprintf("variants-%06d.tsv.gz", task$index))
+  run <- run_batches(tasks, function(task, threads) {
+    if (is.null(output)) return(run_cis_task(task, setup, threads))
+    run_cis_task(task, setup, threads, target = part(task), append = FALSE)
+  }, setup$threads, use_future, cp, setup$call)
+  if (!is.null(output)) join_variant_parts(output, vapply(tasks, part, ""), setup$call)
   run
 }
 
@@ -135,13 +146,15 @@ cis_tasks <- function(null, cis, windows, batch_size) {
     if (!length(in_group)) next
     in_group <- in_group[order(windows$start[in_group], windows$end[in_group])]
     for (genes in split_batches(in_group, batch_size)) {
-      tasks[[length(tasks) + 1L]] <- list(group = k, genes = genes)
+      tasks[[length(tasks) + 1L]] <- list(group = k, genes = genes, index = length(tasks) + 1L)
     }
   }
   tasks
 }
 
-run_cis_task <- function(task, setup, threads) {
+# One batch; with `target` the variant rows go to that file (appended, or a new file) and only
+# the gene table comes back.
+run_cis_task <- function(task, setup, threads, target = NULL, append = TRUE) {
   null <- setup$null
   group <- null$stage1[[task$group]]
   state <- group$state
@@ -149,55 +162,45 @@ run_cis_task <- function(task, setup, threads) {
   fit <- setup$cis$fit[task$genes]
   columns <- match(setup$cis$gene_id[task$genes], group$genes)
   geno <- setup$geno
+  w <- setup$windows
   source <- if (is.null(geno$bed)) geno$dosage else geno$bed
-  rs_value(rs_map_cis_sc(state, source, length(geno$ids), nrow(geno$variants), rows,
-                         setup$windows$scan, task$genes, null$genes$tau[fit],
-                         null$genes$sigma2_e[fit], group$score[, columns, drop = FALSE],
-                         setup$windows$start[task$genes], setup$windows$end[task$genes],
-                         setup$min_mac, setup$max_missing, threads), call = setup$call)
+  pairs <- if (is.null(w$pairs)) integer() else w$pairs[task$genes]
+  labels <- if (is.null(target)) NULL else cis_labels(setup, task$genes)
+  rs_value(rs_map_cis_sc(state, source, length(geno$ids), nrow(geno$variants), rows, w$scan,
+                         task$genes, null$genes$tau[fit], null$genes$sigma2_e[fit],
+                         group$score[, columns, drop = FALSE], w$start[task$genes],
+                         w$end[task$genes], lengths(pairs), as.integer(unlist(pairs)),
+                         setup$min_mac, setup$max_missing, target, append, labels, threads),
+           call = setup$call)
 }
 
 run_cis_tasks <- function(tasks, setup, use_future, output) {
   progress <- progress_function(length(tasks))
   worker_threads <- if (is.na(setup$threads)) 1L else setup$threads
-  one <- function(task, threads) {
-    out <- run_cis_task(task, setup, threads)
+  spread <- use_future && length(tasks) > 1L
+  # Sequential runs append to `output` directly; future workers each write a part file next to
+  # it, joined in order afterwards.
+  part <- function(i) if (spread) paste0(output, ".part", i) else output
+  if (!is.null(output) && !spread) write_variant_header(output, setup$call)
+  one <- function(i, threads) {
+    out <- if (is.null(output)) {
+      run_cis_task(tasks[[i]], setup, threads)
+    } else {
+      run_cis_task(tasks[[i]], setup, threads, target = part(i), append = !spread)
+    }
     progress()
     out
   }
-  many <- function(index) {
-    if (use_future && length(index) > 1L) {
-      future.apply::future_lapply(tasks[index], one, threads = worker_threads,
-                                  future.seed = NULL, future.packages = "genomicsemrs")
-    } else {
-      lapply(tasks[index], one, threads = setup$threads)
-    }
+  run <- if (spread) {
+    future.apply::future_lapply(seq_along(tasks), one, threads = worker_threads,
+                                future.seed = NULL, future.packages = "genomicsemrs")
+  } else {
+    lapply(seq_along(tasks), one, threads = setup$threads)
   }
-  if (is.null(output)) return(many(seq_along(tasks)))
-  # Streaming: a few batches at a time; only the gene-level part is kept.
-  con <- open_variant_file(output, setup$call)
-  on.exit(close(con), add = TRUE)
-  step <- if (use_future) max(1L, 2L * future::nbrOfWorkers()) else 1L
-  kept <- vector("list", length(tasks))
-  header <- TRUE
-  for (index in split_batches(seq_along(tasks), step)) {
-    results <- many(index)
-    for (j in seq_along(index)) {
-      write_variant_rows(con, setup, results[[j]]$variants, header)
-      header <- FALSE
-      results[[j]]$variants <- cis_top_rows(results[[j]])
-      kept[[index[j]]] <- results[[j]]
-    }
+  if (!is.null(output) && spread) {
+    parts <- vapply(seq_along(tasks), part, "")
+    join_variant_parts(output, parts, setup$call)
+    unlink(parts)
   }
-  kept
-}
-
-write_variant_rows <- function(con, setup, variants, header) {
-  utils::write.table(cis_variant_table(setup, variants), con, sep = "\t", quote = FALSE,
-                     row.names = FALSE, col.names = header, na = "NA")
-}
-
-
-open_variant_file <- function(output, call) {
-  open_for_writing(function() gzfile(output, "w"), paste0("`output` ('", output, "')"), call)
+  run
 }

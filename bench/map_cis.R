@@ -2,16 +2,18 @@
 # 26,593 cells, a generated PLINK set (~1M variants on 10 chromosomes, 1.5 variants per kb),
 # 2,000 genes with +-1 Mb windows (~3,000 variants each). Null fits (K = GRM and K = I) first,
 # then map_cis() with the variant table streamed to a file: time, peak memory added by the map,
-# the projection's GFLOP/s, time per gene x variant test; then the per-gene time on the
+# the breakdown by phase of the Rust core (reading, summaries, projection with its GFLOP/s,
+# tests, writing), time per gene x variant test; then the per-gene time on the
 # bundled example against the dense cell-level score test's 0.44 s per gene (reference
 # timing_quant.tsv). See bench/README.md.
-# Usage: Rscript bench/map_cis.R [variants] [genes] [threads]
+# Usage: Rscript bench/map_cis.R [variants] [genes] [threads] [kernels, default "GRM,I"]
 args <- commandArgs(trailingOnly = TRUE)
 n_var <- if (length(args) >= 1) as.numeric(args[[1]]) else 1e6
 n_genes <- if (length(args) >= 2) as.integer(args[[2]]) else 2000L
 threads <- if (length(args) >= 3) as.integer(args[[3]]) else 2L
+kernels <- if (length(args) >= 4) strsplit(args[[4]], ",")[[1]] else c("GRM", "I")
 suppressPackageStartupMessages(library(genomicsemrs))
-options(genomicsemrs.threads = threads)
+options(genomicsemrs.threads = threads, genomicsemrs.map_cis_timings = TRUE)
 peak_mb <- function() {
   status <- readLines("/proc/self/status")
   as.numeric(gsub("[^0-9]", "", grep("^VmHWM", status, value = TRUE))) / 1024
@@ -46,8 +48,9 @@ for (block in split(seq_len(n_genes), ceiling(seq_len(n_genes) / 250))) {
 rm(root, u, e)
 covariates <- ~ age + sex + cell_type + log_libsize
 null_time <- c(
-  GRM = system.time(fit_grm <- fit_null_sc(expr, cells, grm = grm, covariates = covariates,
-                                           future = FALSE))[["elapsed"]],
+  GRM = if ("GRM" %in% kernels) system.time(
+    fit_grm <- fit_null_sc(expr, cells, grm = grm, covariates = covariates, future = FALSE)
+  )[["elapsed"]] else NA,
   I = system.time(fit_i <- fit_null_sc(expr, cells, covariates = covariates,
                                        future = FALSE))[["elapsed"]])
 rm(expr)
@@ -86,7 +89,7 @@ utils::write.table(data.frame(ids, ids, 0, 0, 0, -9), paste0(prefix, ".fam"), qu
                    row.names = FALSE, col.names = FALSE)
 rm(bim)
 chrom_len <- per_chrom * spacing
-genes <- data.frame(gene_id = fit_grm$genes$gene,
+genes <- data.frame(gene_id = fit_i$genes$gene,
                     chrom = rep(seq_len(n_chrom), length.out = n_genes),
                     tss = round(stats::runif(n_genes, 1e6, chrom_len - 1e6)))
 invisible(gc())
@@ -95,42 +98,48 @@ cat(sprintf("Simulated %d donors, %d cells, %d genes, %.0f variants (%.0f MB .be
             null_time[["I"]]))
 cat(sprintf("Load average before mapping: %s\n", readLines("/proc/loadavg")))
 
+cpu_now <- function() sum(summary(proc.time())[c("user", "system")])
 run_map <- function(fit, label) {
   out <- file.path(dir, paste0(label, ".tsv.gz"))
   invisible(gc())
   reset_peak()
   base <- peak_mb()
+  load <- readLines("/proc/loadavg")
+  cpu0 <- cpu_now()
   time <- system.time(res <- map_cis(fit, prefix, genes, output = out, future = FALSE))
+  cpu <- cpu_now() - cpu0  # includes the Rust threads (children are not involved)
   tests <- sum(res$genes$n_var_window)
-  cat(sprintf(paste0("K = %s: %.1f s elapsed (%.1f s CPU) for %d genes, %.0f gene x variant tests ",
-                     "(%.0f per gene); %.2f us per test overall; peak memory added %.0f MB\n"),
-              label, time[["elapsed"]], time[["user.self"]] + time[["sys.self"]], n_genes, tests,
-              tests / n_genes, 1e6 * time[["elapsed"]] / tests, peak_mb() - base))
+  t <- attr(res, "timings")
+  cat(sprintf(paste0("K = %s (load %s): %.1f s elapsed, %.1f s CPU for %d genes, %.0f gene x ",
+                     "variant tests (%.0f per gene), %.0f MB file; %.2f us per test overall; ",
+                     "peak memory added %.0f MB\n"),
+              label, load, time[["elapsed"]], cpu, n_genes, tests, tests / n_genes,
+              file.size(out) / 2^20, 1e6 * time[["elapsed"]] / tests, peak_mb() - base))
+  gflop <- 2 * m^2 * t[["variants"]] / 1e9
+  cat(sprintf(paste0("  Rust phases, wall (CPU of all threads): read %.1f s (%.1f), summarise ",
+                     "%.1f s (%.1f), projection %.1f s (%.1f; %.0f variants%s), tests %.1f s ",
+                     "(%.1f; %.3f us wall, %.3f us CPU per test), writing %.1f s (%.1f); R and ",
+                     "other %.1f s\n"),
+              t[["read"]], t[["cpu_read"]], t[["summarise"]], t[["cpu_summarise"]],
+              t[["project"]], t[["cpu_project"]], t[["variants"]],
+              if (label == "GRM") sprintf(", %.0f GFLOP, %.1f GFLOP/s wall, %.1f per CPU second",
+                                          gflop, gflop / t[["project"]],
+                                          gflop / t[["cpu_project"]]) else "",
+              t[["test"]], t[["cpu_test"]], 1e6 * t[["test"]] / t[["tests"]],
+              1e6 * t[["cpu_test"]] / t[["tests"]], t[["write"]], t[["cpu_write"]],
+              time[["elapsed"]] - sum(t[c("read", "summarise", "project", "test", "write")])))
   list(time = time[["elapsed"]], tests = tests, res = res)
 }
-# Without the output file's formatting (the R side writes it): the computation alone.
-run_compute <- function(fit, label, genes_subset) {
-  time <- system.time(res <- map_cis(fit, prefix, genes_subset, future = FALSE))[["elapsed"]]
-  tests <- sum(res$genes$n_var_window)
-  cat(sprintf("K = %s, %d genes returned to R (no file): %.1f s, %.2f us per test\n", label,
-              nrow(genes_subset), time, 1e6 * time / tests))
-  time
-}
-grm_run <- run_map(fit_grm, "GRM")
-i_run <- run_map(fit_i, "I")
+if ("GRM" %in% kernels) grm_run <- run_map(fit_grm, "GRM")
+if ("I" %in% kernels) i_run <- run_map(fit_i, "I")
+# Returned to R instead of a file (200 genes): the R-side shaping of the variant table.
 sub <- genes[seq_len(min(200L, n_genes)), ]
-t_grm <- run_compute(fit_grm, "GRM", sub)
-t_i <- run_compute(fit_i, "I", sub)
-# Variants projected: the union of the windows of the subset.
-windows <- genomicsemrs:::cis_windows(genomicsemrs:::gene_input(sub, fit_i, NULL),
-                                      data.frame(CHR = rep(seq_len(n_chrom), each = per_chrom),
-                                                 POS = rep(seq_len(per_chrom) * spacing, n_chrom)),
-                                      1e6)
-covered <- length(unique(unlist(Map(function(s, e) if (e > s) (s + 1):e, windows$start, windows$end))))
-gflop <- 2 * m^2 * covered / 1e9
-cat(sprintf(paste0("Projection U'D^1/2 G (%d variants x %d donors, %.0f GFLOP): K = GRM minus K = I ",
-                   "time %.1f s, i.e. %.1f GFLOP/s\n"),
-            covered, m, gflop, t_grm - t_i, gflop / max(t_grm - t_i, 1e-9)))
+time <- system.time(res <- map_cis(fit_i, prefix, sub, future = FALSE))[["elapsed"]]
+t <- attr(res, "timings")
+cat(sprintf(paste0("K = I, %d genes returned to R (%d rows): %.1f s elapsed, of which Rust %.1f s ",
+                   "and R shaping %.1f s\n"), nrow(sub), nrow(res$variants), time,
+            sum(t[c("read", "summarise", "project", "test", "write")]),
+            time - sum(t[c("read", "summarise", "project", "test", "write")])))
 
 # Per gene on the bundled example (120 donors, 2,611 cells, 151 variants per gene).
 ex <- genomicsemrs_example("single_cell")

@@ -194,8 +194,11 @@ enrich_tolerances <- list(se_scaled = 1e-3, z = 1e-3, exact = 1e-12, base_rel = 
 # Tstat and BETA vanish up to cancellation for some variants (|z| ~ 1e-3): their error is
 # judged relative to max(|x|, 0.01 sd), i.e. plain relative error unless |z| < 0.01 (measured:
 # |dT| / sd(T) <= 9.3e-12 with a GRM, 5.5e-12 with K = I, as the reference's own 8.8e-12).
+# Explicit pairs against the window: the same sums over the same projected genotypes, but the
+# product kernel may block a narrower matrix differently (rounding of the last bits): 1e-12.
 cis_tolerances <- list(
   stat_rel = 1e-8,
   small_z = 0.01,
-  log10p_abs = 1e-6
+  log10p_abs = 1e-6,
+  pairs_rel = 1e-12
 )

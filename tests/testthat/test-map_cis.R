@@ -208,3 +208,88 @@ test_that("error messages name the argument, the value and the fix", {
     map_cis(null, ref$plink, data.frame(gene_id = "G001", chrom = 1))
   })
 })
+
+test_that("the streamed file holds the returned table, also from future workers and checkpoints", {
+  full <- cis_map("GRM", "plink")
+  read_back <- function(path) {
+    back <- utils::read.delim(path, stringsAsFactors = FALSE, colClasses = c(CHR = "character"))
+    back[order(match(back$gene_id, full$genes$gene_id)), ]
+  }
+  path <- withr::local_tempfile(fileext = ".tsv.gz")
+  res <- cis_map("GRM", "plink", output = path, batch_size = 7)
+  back <- read_back(path)
+  expect_identical(names(back), names(full$variants))
+  # Numbers are written as the shortest text that reads back to the same double (NaN as NA);
+  # R's own reader may round such text to a neighbouring double (1 ulp).
+  for (col in names(back)) {
+    a <- full$variants[[col]]
+    b <- back[[col]]
+    if (is.numeric(a)) {
+      a <- as.double(a)
+      a[is.nan(a)] <- NA
+      expect_identical(is.na(b), is.na(a), info = col)
+      expect_equal(as.double(b), a, tolerance = 4 * .Machine$double.eps, info = col)
+    } else {
+      expect_identical(b, a, info = col)
+    }
+  }
+  expect_identical(res$genes, full$genes)
+  skip_if_not_installed("future.apply")
+  old <- future::plan(future::multisession, workers = 2)
+  on.exit(future::plan(old), add = TRUE)
+  spread <- withr::local_tempfile(fileext = ".tsv.gz")
+  res2 <- map_cis(cis_golden_null("GRM"), cis_ref()$plink, cis_ref()$genes, window = 75,
+                  output = spread, batch_size = 9, future = TRUE)
+  expect_identical(read_back(spread), read_back(path))
+  expect_false(any(file.exists(paste0(spread, ".part", 1:3))))
+  future::plan(old)
+  cp <- withr::local_tempdir()
+  checked <- withr::local_tempfile(fileext = ".tsv.gz")
+  res3 <- cis_map("GRM", "plink", output = checked, batch_size = 9, checkpoint = cp)
+  expect_identical(read_back(checked), read_back(path))
+  expect_identical(res3$genes, full$genes)
+})
+
+test_that("explicit gene x variant pairs give the window's rows for the same variants", {
+  ref <- cis_ref()
+  full <- cis_map("GRM", "plink")
+  v <- full$variants
+  # Every other variant of each gene's window, in shuffled order, one pair repeated.
+  keep <- v[seq(1, nrow(v), by = 2), ]
+  genes <- ref$genes[match(keep$gene_id, ref$genes$gene_id), c("gene_id", "chrom", "tss")]
+  pairs <- cbind(genes, MarkerID = keep$MarkerID)
+  set.seed(1)
+  pairs <- pairs[c(sample(nrow(pairs)), 1L), ]
+  res <- map_cis(cis_golden_null("GRM"), ref$plink, pairs, future = FALSE)
+  expected <- keep
+  rownames(expected) <- NULL
+  got <- res$variants[order(match(res$variants$gene_id, unique(pairs$gene_id))), ]
+  expected <- expected[order(match(expected$gene_id, unique(pairs$gene_id))), ]
+  rownames(got) <- rownames(expected) <- NULL
+  expect_identical(got[c("gene_id", "MarkerID", "filter")], expected[c("gene_id", "MarkerID", "filter")])
+  for (col in c("Tstat", "var", "BETA", "SE", "p.value", "AC_Allele2", "tss_distance")) {
+    expect_equal(got[[col]], expected[[col]], tolerance = cis_tolerances$pairs_rel, info = col)
+  }
+  g <- res$genes[match(unique(keep$gene_id), res$genes$gene_id), ]
+  expect_identical(g$n_var_window, as.integer(table(factor(keep$gene_id, unique(keep$gene_id)))))
+})
+
+test_that("pairs naming unknown variants or genes raise a counted warning or a classed error", {
+  ref <- cis_ref()
+  null <- cis_golden_null("I")
+  g <- ref$genes[1:2, c("gene_id", "chrom", "tss")]
+  markers <- ref$dosages$variants$MarkerID
+  pairs <- data.frame(gene_id = rep(g$gene_id, each = 3), chrom = rep(g$chrom, each = 3),
+                      tss = rep(g$tss, each = 3),
+                      MarkerID = c(markers[1:2], "nope1", markers[3], "nope2", "nope1"))
+  expect_warning(res <- map_cis(null, ref$plink, pairs, future = FALSE),
+                 "3 gene x variant pair", class = "genomicsemrs_warning_map_cis")
+  expect_identical(res$genes$n_var_window, c(2L, 1L))
+  expect_identical(nrow(res$variants), 3L)
+  bad <- pairs
+  bad$gene_id[1] <- "NOPE"
+  expect_error(suppressWarnings(map_cis(null, ref$plink, bad)), "NOPE",
+               class = "genomicsemrs_error_map_cis")
+  expect_error(map_cis(null, ref$plink, transform(pairs, MarkerID = NA)),
+               class = "genomicsemrs_error_argument")
+})

@@ -75,3 +75,36 @@ pub fn one_based(values: &[usize]) -> RResult<Robj> {
         .collect::<RResult<Vec<i32>>>()
         .map(Robj::from)
 }
+
+/// The elements `names` of a named R list, in that order.
+pub fn list_elements(list: &Robj, names: &[&str]) -> RResult<Vec<Robj>> {
+    let values = list
+        .as_list()
+        .ok_or_else(|| RError::argument("Expected a named list."))?;
+    let have: Vec<&str> = list.names().map(|n| n.collect()).unwrap_or_default();
+    names
+        .iter()
+        .map(|name| {
+            let at = have
+                .iter()
+                .position(|n| n == name)
+                .ok_or_else(|| RError::argument(format!("The list lacks `{name}`.")))?;
+            Ok(values.elt(at)?)
+        })
+        .collect()
+}
+
+/// A double vector (R has coerced it) as a slice.
+pub fn doubles<'a>(value: &'a Robj, what: &str) -> RResult<&'a [f64]> {
+    value
+        .as_real_slice()
+        .ok_or_else(|| RError::argument(format!("`{what}` must be a double vector.")))
+}
+
+/// A character vector as string slices borrowed from R.
+pub fn strs<'a>(value: &'a Robj, what: &str) -> RResult<Vec<&'a str>> {
+    value
+        .as_str_iter()
+        .map(|it| it.collect())
+        .ok_or_else(|| RError::argument(format!("`{what}` must be a character vector.")))
+}

@@ -2,14 +2,15 @@
 //! donors and variants, computes the windows and shapes the tables; Rust reads genotypes,
 //! projects them and tests.
 
-use crate::convert::{named_list, optional_int, zero_based};
+use crate::convert::{doubles, list_elements, named_list, optional_int, strs, zero_based};
 use crate::errors::{core_error, reply, RError, RResult};
 use crate::single_cell_state::stage1_from_r;
 use crate::{interrupt, threads};
 use extendr_api::prelude::*;
 use gsem_core::single_cell::association::plink::{read_bim, read_fam, BedReader};
 use gsem_core::single_cell::association::{
-    map_group, AssociationError, FilterOptions, GeneResult, GeneTask, GenotypeSource, MapOptions,
+    map_group, AssociationError, FilterOptions, GeneLabel, GeneResult, GeneTask, GenotypeSource,
+    MapOptions, MapTimings, VariantFile, VariantLabels, VARIANT_COLUMNS,
 };
 use std::path::Path;
 
@@ -32,9 +33,18 @@ fn rs_read_plink_tables(bim: &str, fam: &str) -> Robj {
     })())
 }
 
-/// Columns of the variant and gene tables, filled batch by batch.
+/// The column names of the variant table, in the order of the streamed file.
+/// @noRd
+#[extendr]
+fn rs_cis_variant_columns() -> Robj {
+    VARIANT_COLUMNS.to_vec().into()
+}
+
+/// The gene table's columns and, unless the variants went to a file, the variant table's,
+/// filled batch by batch (`ids[task]` is the caller's 1-based gene index).
 #[derive(Default)]
 struct Collected {
+    keep_variants: bool,
     gene: Vec<i32>,
     position: Vec<i32>,
     ac: Vec<f64>,
@@ -42,68 +52,153 @@ struct Collected {
     missing: Vec<f64>,
     mac: Vec<f64>,
     maf: Vec<f64>,
-    ma_samples: Vec<f64>,
+    ma_samples: Vec<i32>,
     filter: Vec<&'static str>,
     tstat: Vec<f64>,
     var: Vec<f64>,
     pvalue: Vec<f64>,
     gene_id: Vec<i32>,
     num_var: Vec<i32>,
+    n_tested: Vec<i32>,
     acat: Vec<f64>,
     top: Vec<Option<i32>>,
+    top_p: Vec<f64>,
+    top_t: Vec<f64>,
+    top_var: Vec<f64>,
 }
 
 impl Collected {
-    fn add(&mut self, results: Vec<GeneResult>) {
+    fn add(&mut self, results: &[GeneResult], ids: &[usize]) {
         for r in results {
-            let id = r.id as i32 + 1;
-            for j in 0..(r.end - r.start) {
-                let s = &r.summaries[j];
-                self.gene.push(id);
-                self.position.push((r.start + j) as i32 + 1);
-                self.ac.push(s.ac);
-                self.af.push(s.af);
-                self.missing.push(s.missing_rate);
-                self.mac.push(s.mac);
-                self.maf.push(s.maf);
-                self.ma_samples.push(s.ma_samples);
-                self.filter.push(s.filter.code());
-                self.tstat.push(r.tests[j].tstat);
-                self.var.push(r.tests[j].var);
-                self.pvalue.push(r.pvalues[j]);
+            let id = ids[r.id] as i32 + 1;
+            if self.keep_variants {
+                for (j, &position) in r.positions.iter().enumerate() {
+                    let s = &r.summaries[j];
+                    self.gene.push(id);
+                    self.position.push(position as i32 + 1);
+                    self.ac.push(s.ac);
+                    self.af.push(s.af);
+                    self.missing.push(s.missing_rate);
+                    self.mac.push(s.mac);
+                    self.maf.push(s.maf);
+                    self.ma_samples.push(s.ma_samples as i32);
+                    self.filter.push(s.filter.code());
+                    self.tstat.push(r.tests[j].tstat);
+                    self.var.push(r.tests[j].var);
+                    self.pvalue.push(r.pvalues[j]);
+                }
             }
             self.gene_id.push(id);
             self.num_var.push(r.num_var as i32);
+            self.n_tested.push(r.positions.len() as i32);
             self.acat.push(r.acat_p);
-            self.top.push(r.top.map(|t| (r.start + t) as i32 + 1));
+            self.top.push(r.top.map(|t| r.positions[t] as i32 + 1));
+            let at = |x: &dyn Fn(usize) -> f64| r.top.map_or(f64::NAN, x);
+            self.top_p.push(at(&|t| r.pvalues[t]));
+            self.top_t.push(at(&|t| r.tests[t].tstat));
+            self.top_var.push(at(&|t| r.tests[t].var));
         }
     }
 
-    fn into_r(self) -> RResult<Robj> {
+    fn into_r(self, t: &MapTimings) -> RResult<Robj> {
         let top: Robj =
             Integers::from_values(self.top.iter().map(|t| t.map_or(Rint::na(), Rint::from))).into();
-        let variants = named_list(vec![
-            ("gene", self.gene.into()),
-            ("position", self.position.into()),
-            ("AC_Allele2", self.ac.into()),
-            ("AF_Allele2", self.af.into()),
-            ("MissingRate", self.missing.into()),
-            ("MAC", self.mac.into()),
-            ("MAF", self.maf.into()),
-            ("ma_samples", self.ma_samples.into()),
-            ("filter", self.filter.into()),
-            ("Tstat", self.tstat.into()),
-            ("var", self.var.into()),
-            ("p.value", self.pvalue.into()),
-        ])?;
+        let variants = if self.keep_variants {
+            named_list(vec![
+                ("gene", self.gene.into()),
+                ("position", self.position.into()),
+                ("AC_Allele2", self.ac.into()),
+                ("AF_Allele2", self.af.into()),
+                ("MissingRate", self.missing.into()),
+                ("MAC", self.mac.into()),
+                ("MAF", self.maf.into()),
+                ("ma_samples", self.ma_samples.into()),
+                ("filter", self.filter.into()),
+                ("Tstat", self.tstat.into()),
+                ("var", self.var.into()),
+                ("p.value", self.pvalue.into()),
+            ])?
+        } else {
+            Robj::from(())
+        };
         let genes = named_list(vec![
             ("gene", self.gene_id.into()),
             ("num_var", self.num_var.into()),
+            ("n_tested", self.n_tested.into()),
             ("ACAT_p", self.acat.into()),
             ("top", top),
+            ("top_pval", self.top_p.into()),
+            ("top_Tstat", self.top_t.into()),
+            ("top_var", self.top_var.into()),
         ])?;
-        named_list(vec![("variants", variants), ("genes", genes)])
+        let timings = named_list(vec![
+            ("read", t.read.into()),
+            ("summarise", t.summarise.into()),
+            ("project", t.project.into()),
+            ("test", t.test.into()),
+            ("write", t.sink.into()),
+            ("cpu_read", t.cpu[0].into()),
+            ("cpu_summarise", t.cpu[1].into()),
+            ("cpu_project", t.cpu[2].into()),
+            ("cpu_test", t.cpu[3].into()),
+            ("cpu_write", t.cpu[4].into()),
+            ("variants", (t.variants as f64).into()),
+            ("tests", (t.tests as f64).into()),
+        ])?;
+        named_list(vec![
+            ("variants", variants),
+            ("genes", genes),
+            ("timings", timings),
+        ])
     }
+}
+
+/// The labels that the variant file needs: `variants` (the scan positions `first..` of the
+/// batch: CHR, POS, MarkerID, Allele1, Allele2) and, per task gene, gene_id, tss, N, N_cells.
+struct Labels<'a> {
+    variants: VariantLabels<'a>,
+    gene_id: Vec<&'a str>,
+    tss: &'a [f64],
+    n_donors: &'a [f64],
+    n_cells: &'a [f64],
+}
+
+const LABEL_NAMES: [&str; 10] = [
+    "first", "CHR", "POS", "MarkerID", "Allele1", "Allele2", "gene_id", "tss", "N", "N_cells",
+];
+
+fn labels(values: &[Robj], n_genes: usize) -> RResult<Labels<'_>> {
+    let first = doubles(&values[0], "first")?
+        .first()
+        .copied()
+        .unwrap_or(0.0);
+    let variants = VariantLabels {
+        first: count(first as i32)?,
+        chrom: strs(&values[1], "CHR")?,
+        pos: doubles(&values[2], "POS")?,
+        marker: strs(&values[3], "MarkerID")?,
+        allele1: strs(&values[4], "Allele1")?,
+        allele2: strs(&values[5], "Allele2")?,
+    };
+    let out = Labels {
+        variants,
+        gene_id: strs(&values[6], "gene_id")?,
+        tss: doubles(&values[7], "tss")?,
+        n_donors: doubles(&values[8], "N")?,
+        n_cells: doubles(&values[9], "N_cells")?,
+    };
+    let lengths = [
+        out.gene_id.len(),
+        out.tss.len(),
+        out.n_donors.len(),
+        out.n_cells.len(),
+    ];
+    if lengths.iter().any(|&l| l != n_genes) {
+        return Err(RError::argument(
+            "The gene labels of map_cis disagree in length.",
+        ));
+    }
+    Ok(out)
 }
 
 struct BindingError(RError);
@@ -125,6 +220,10 @@ impl From<gsem_core::error::Cancelled> for BindingError {
 /// 1-based genotype row of each stage-1 donor; `scan` 1-based variant indices in scan order;
 /// per gene (`genes` 1-based ids): `tau`, `s2e`, `stats` (a column of (m + p + 1) x genes)
 /// and the window `start` (0-based, inclusive) .. `end` (exclusive) in scan positions.
+/// `pair_counts` (per gene, or empty for whole windows) and `pairs` (1-based scan positions,
+/// increasing within each gene) select explicit gene x variant pairs. With `output` (a path)
+/// the variant rows are written there (appended when `append`, else to a new file; R writes
+/// the header) using `labels`, and only the gene table is returned.
 /// @noRd
 #[extendr]
 #[allow(clippy::too_many_arguments)]
@@ -141,8 +240,13 @@ fn rs_map_cis_sc(
     stats: &[f64],
     start: &[i32],
     end: &[i32],
+    pair_counts: &[i32],
+    pairs: &[i32],
     min_mac: f64,
     max_missing: f64,
+    output: Robj,
+    append: bool,
+    labels_list: Robj,
     requested_threads: Robj,
 ) -> Robj {
     reply((|| {
@@ -177,15 +281,38 @@ fn rs_map_cis_sc(
                 "The per-gene inputs of map_cis disagree in length.",
             ));
         }
+        let pairs = zero_based(pairs, "A paired variant")?;
+        let selection = !pair_counts.is_empty();
+        if selection
+            && (pair_counts.len() != k
+                || pair_counts
+                    .iter()
+                    .map(|&c| c.max(0) as usize)
+                    .sum::<usize>()
+                    != pairs.len())
+        {
+            return Err(RError::argument(
+                "The gene x variant pairs of map_cis are inconsistent.",
+            ));
+        }
         let mut tasks = Vec::with_capacity(k);
+        let mut offset = 0;
         for g in 0..k {
+            let variants = if selection {
+                let c = count(pair_counts[g])?;
+                offset += c;
+                Some(&pairs[offset - c..offset])
+            } else {
+                None
+            };
             tasks.push(GeneTask {
-                id: ids[g],
+                id: g,
                 tau: tau[g],
                 s2e: s2e[g],
                 stats: &stats[g * rows..(g + 1) * rows],
                 start: count(start[g])?,
                 end: count(end[g])?,
+                variants,
             });
         }
         let options = MapOptions {
@@ -195,9 +322,30 @@ fn rs_map_cis_sc(
             },
             ..MapOptions::default()
         };
-        let mut collected = Collected::default();
+        let mut collected = Collected {
+            keep_variants: output.is_null(),
+            ..Collected::default()
+        };
+        let label_values = if output.is_null() {
+            Vec::new()
+        } else {
+            list_elements(&labels_list, &LABEL_NAMES)?
+        };
+        let labels = if output.is_null() {
+            None
+        } else {
+            Some(labels(&label_values, k)?)
+        };
+        let path = output.as_str();
         let outcome = interrupt::run(threads, |cancel| {
-            map_group::<BindingError>(
+            let mut file = match (path, &labels) {
+                (Some(path), Some(_)) => Some(
+                    VariantFile::open(Path::new(path), append, false)
+                        .map_err(BindingError::from)?,
+                ),
+                _ => None,
+            };
+            let timings = map_group::<BindingError>(
                 &sys,
                 &donor_rows,
                 &mut source,
@@ -206,13 +354,26 @@ fn rs_map_cis_sc(
                 &options,
                 cancel,
                 |batch| {
-                    collected.add(batch);
+                    if let (Some(file), Some(l)) = (file.as_mut(), labels.as_ref()) {
+                        let gene = |g: usize| GeneLabel {
+                            gene_id: l.gene_id[g],
+                            tss: l.tss[g],
+                            n_donors: l.n_donors[g],
+                            n_cells: l.n_cells[g],
+                        };
+                        file.write_genes(&batch, gene, &l.variants)?;
+                    }
+                    collected.add(&batch, &ids);
                     Ok(())
                 },
-            )
+            )?;
+            if let Some(f) = file {
+                f.finish().map_err(BindingError::from)?;
+            }
+            Ok(timings)
         })?;
-        outcome.map_err(|e| e.0)?;
-        collected.into_r()
+        let timings = outcome.map_err(|e: BindingError| e.0)?;
+        collected.into_r(&timings)
     })())
 }
 
@@ -223,5 +384,6 @@ fn count(value: i32) -> RResult<usize> {
 extendr_module! {
     mod map_cis;
     fn rs_read_plink_tables;
+    fn rs_cis_variant_columns;
     fn rs_map_cis_sc;
 }

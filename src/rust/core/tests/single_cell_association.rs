@@ -130,6 +130,7 @@ fn check(dense_kernel: bool) {
         stats: &fits.score_stats[0],
         start: 0,
         end: q,
+        variants: None,
     }];
     let mut source = GenotypeSource::Matrix {
         values: &g,
@@ -152,6 +153,7 @@ fn check(dense_kernel: bool) {
     )
     .unwrap();
     let r = &results[0];
+    check_pairs_and_file(sys, &rows, &g, m, q, &tasks[0], r);
     // Dense reference.
     let zkz = DMatrix::from_fn(n, n, |i, j| k[(donor[i], donor[j])]);
     let v = zkz * gene.s2g + DMatrix::identity(n, n) * gene.s2e;
@@ -194,6 +196,113 @@ fn donor_level_score_tests_equal_the_dense_definition_with_k_identity() {
 #[test]
 fn donor_level_score_tests_equal_the_dense_definition_with_a_dense_kernel() {
     check(true);
+}
+
+/// Explicit pairs (every third variant, so the gathered block differs from the window's) give
+/// the window's numbers, and the streamed file has one line per test after the header.
+fn check_pairs_and_file(
+    sys: &gsem_core::single_cell::DonorEigensystem,
+    rows: &[usize],
+    g: &[f64],
+    m: usize,
+    q: usize,
+    window: &GeneTask<'_>,
+    full: &GeneResult,
+) {
+    use gsem_core::single_cell::association::{GeneLabel, VariantFile, VariantLabels};
+    use std::io::Read;
+    let picked: Vec<usize> = (window.start..window.end).step_by(3).collect();
+    let task = GeneTask {
+        variants: Some(&picked),
+        ..*window
+    };
+    let scan: Vec<usize> = (0..q).collect();
+    let mut source = GenotypeSource::Matrix {
+        values: g,
+        n_samples: m,
+        n_variants: q,
+    };
+    let mut results: Vec<GeneResult> = Vec::new();
+    map_group::<Failure>(
+        sys,
+        rows,
+        &mut source,
+        &scan,
+        &[task],
+        &MapOptions::default(),
+        &CancelToken::new(),
+        |b| {
+            results.extend(b);
+            Ok(())
+        },
+    )
+    .unwrap();
+    let r = &results[0];
+    assert_eq!(r.positions, picked);
+    for (j, &v) in picked.iter().enumerate() {
+        let (a, b) = (r.tests[j], full.tests[v]);
+        assert_eq!(a.tstat.is_nan(), b.tstat.is_nan());
+        if !a.tstat.is_nan() {
+            assert!((a.tstat - b.tstat).abs() <= 1e-12 * b.var.sqrt());
+            assert!((a.var - b.var).abs() <= 1e-12 * b.var);
+        }
+        assert_eq!(r.summaries[j], full.summaries[v]);
+    }
+    // A selection outside the window is refused.
+    let outside = [window.end];
+    let bad = GeneTask {
+        variants: Some(&outside),
+        ..*window
+    };
+    let refused = map_group::<Failure>(
+        sys,
+        rows,
+        &mut source,
+        &scan,
+        &[bad],
+        &MapOptions::default(),
+        &CancelToken::new(),
+        |_| Ok(()),
+    );
+    assert!(refused.is_err());
+    // The file: header + one row per test, 22 fields each.
+    let names: Vec<String> = (0..q).map(|v| format!("v{v}")).collect();
+    let pos: Vec<f64> = (0..q).map(|v| 100.0 + v as f64).collect();
+    let labels = VariantLabels {
+        first: 0,
+        chrom: vec!["1"; q],
+        pos: &pos,
+        marker: names.iter().map(|s| s.as_str()).collect(),
+        allele1: vec!["A"; q],
+        allele2: vec!["G"; q],
+    };
+    let path = std::env::temp_dir().join(format!("cis_file_{}.tsv.gz", std::process::id()));
+    let mut file = VariantFile::open(&path, false, true).unwrap();
+    let gene = |_| GeneLabel {
+        gene_id: "G1",
+        tss: 110.0,
+        n_donors: m as f64,
+        n_cells: 1.0,
+    };
+    file.write_genes(std::slice::from_ref(full), gene, &labels)
+        .unwrap();
+    file.write_genes(&results, gene, &labels).unwrap();
+    file.finish().unwrap();
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(&path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    std::fs::remove_file(&path).ok();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + full.positions.len() + picked.len());
+    assert!(lines[0].starts_with("gene_id\tCHR\tPOS\tMarkerID"));
+    assert!(lines.iter().all(|l| l.split('\t').count() == 22));
+    let first: Vec<&str> = lines[1].split('\t').collect();
+    assert_eq!(&first[..6], &["G1", "1", "100", "v0", "A", "G"]);
+    assert_eq!(
+        first[11].parse::<f64>().unwrap().to_bits(),
+        full.tests[0].tstat.to_bits()
+    );
 }
 
 /// Timing at the bench's scale (1,611 donors, 26,593 cells): `cargo test --release --test
@@ -250,6 +359,7 @@ fn timing_at_scale() {
                     stats: &fits.score_stats[i],
                     start,
                     end: start + 3000,
+                    variants: None,
                 }
             })
             .collect();
@@ -266,7 +376,7 @@ fn timing_at_scale() {
         let cpu0 = cpu_seconds();
         let t0 = Instant::now();
         let mut count = 0usize;
-        pool.install(|| {
+        let timings = pool.install(|| {
             map_group::<Failure>(
                 sys,
                 &sys.donors,
@@ -287,6 +397,17 @@ fn timing_at_scale() {
         println!(
             "dense K: {dense}: {s:.2} s elapsed, {cpu:.2} s CPU, {count} tests, {q} variants: {:.2} us CPU per test",
             1e6 * cpu / count as f64
+        );
+        let flop = 2.0 * (m * m * q) as f64 * 1e-9;
+        println!(
+            "  phases (wall): read {:.2} s, summarise {:.2} s, project {:.2} s ({:.1} GFLOP/s), \
+             tests {:.2} s ({:.3} us per test)",
+            timings.read,
+            timings.summarise,
+            timings.project,
+            if dense { flop / timings.project } else { 0.0 },
+            timings.test,
+            1e6 * timings.test / timings.tests as f64
         );
     }
 }
@@ -340,4 +461,73 @@ fn timing_small_gemm() {
     }
     let hand = cpu_seconds() - cpu0;
     println!("40 x ({w} x {m}) x ({m} x {k}): faer {gemm:.2} s CPU, hand-written dots {hand:.2} s CPU, c0 {}", c[0]);
+    // Transposed orientation: (k x m) x (m x w), the long dimension first.
+    let mut ct = vec![0.0; k * w];
+    // `a` is w x m row-major, i.e. m x w column-major.
+    let at = a.clone();
+    let cpu0 = cpu_seconds();
+    for _ in 0..40 {
+        let lhs = MatRef::from_column_major_slice(&b, m, k).transpose();
+        let rhs = MatRef::from_column_major_slice(&at, m, w);
+        let dst = MatMut::from_column_major_slice_mut(&mut ct, k, w);
+        matmul(dst, Accum::Replace, lhs, rhs, 1.0, Par::Seq);
+    }
+    let trans = cpu_seconds() - cpu0;
+    // Two variants at a time against all rows (register blocking).
+    let cpu0 = cpu_seconds();
+    for _ in 0..40 {
+        two_column_kernel(&a, w, m, &b, k, &mut c);
+    }
+    let blocked = cpu_seconds() - cpu0;
+    println!("  transposed faer {trans:.2} s CPU ({:.1} GFLOP/s), two-column kernel {blocked:.2} s CPU ({:.1} GFLOP/s), faer {:.1} GFLOP/s; c0 {} {}",
+        80.0 * (m * w * k) as f64 * 1e-9 / trans, 80.0 * (m * w * k) as f64 * 1e-9 / blocked,
+        80.0 * (m * w * k) as f64 * 1e-9 / gemm, ct[0], c[0]);
+}
+
+fn two_column_kernel(a: &[f64], w: usize, m: usize, b: &[f64], k: usize, c: &mut [f64]) {
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn fast(a: &[f64], w: usize, m: usize, b: &[f64], k: usize, c: &mut [f64]) {
+        generic(a, w, m, b, k, c)
+    }
+    if is_x86_feature_detected!("fma") && is_x86_feature_detected!("avx2") {
+        unsafe { fast(a, w, m, b, k, c) }
+    } else {
+        generic(a, w, m, b, k, c)
+    }
+}
+
+#[inline(always)]
+fn generic(a: &[f64], w: usize, m: usize, b: &[f64], k: usize, c: &mut [f64]) {
+    const W: usize = 7;
+    assert!(w <= W);
+    let mut j = 0;
+    while j + 2 <= k {
+        let g0 = &b[j * m..(j + 1) * m];
+        let g1 = &b[(j + 1) * m..(j + 2) * m];
+        let mut acc = [[[0.0f64; 4]; 2]; W];
+        let chunks = m / 4;
+        for ch in 0..chunks {
+            let i = ch * 4;
+            let x0: [f64; 4] = g0[i..i + 4].try_into().unwrap();
+            let x1: [f64; 4] = g1[i..i + 4].try_into().unwrap();
+            for r in 0..w {
+                let wr: [f64; 4] = a[r * m + i..r * m + i + 4].try_into().unwrap();
+                for l in 0..4 {
+                    acc[r][0][l] = wr[l].mul_add(x0[l], acc[r][0][l]);
+                    acc[r][1][l] = wr[l].mul_add(x1[l], acc[r][1][l]);
+                }
+            }
+        }
+        for r in 0..w {
+            let mut s0: f64 = acc[r][0].iter().sum();
+            let mut s1: f64 = acc[r][1].iter().sum();
+            for i in chunks * 4..m {
+                s0 += a[r * m + i] * g0[i];
+                s1 += a[r * m + i] * g1[i];
+            }
+            c[r + j * w] = s0;
+            c[r + (j + 1) * w] = s1;
+        }
+        j += 2;
+    }
 }

@@ -1,6 +1,6 @@
 //! Errors of the cis association step (`map_cis()`): unreadable or inconsistent genotype
-//! files and inputs that disagree in size. Classes `plink` (genotype files), `map_cis`
-//! (everything else) and `interrupted`.
+//! files, an unwritable output and inputs that disagree in size. Classes `plink` (genotype
+//! files), `io` (the output file), `map_cis` (everything else) and `interrupted`.
 
 use crate::error::{Cancelled, Classed};
 use std::fmt;
@@ -36,6 +36,10 @@ pub enum AssociationError {
         index: usize,
         limit: usize,
     },
+    /// The variant table cannot be written.
+    Output { path: PathBuf, detail: String },
+    /// A gene x variant pair outside the scan (a caller's bug, not the user's).
+    BadSelection { gene: usize },
     /// The user interrupted the computation.
     Interrupted,
 }
@@ -87,6 +91,17 @@ impl fmt::Display for AssociationError {
             OutOfRange { what, index, limit } => {
                 write!(f, "{what} {} is out of range (at most {limit}).", index + 1)
             }
+            Output { path, detail } => write!(
+                f,
+                "Cannot write the variant table to `{}`: {detail}. Check that its folder exists \
+                 and is writable, and that the disk has space.",
+                path.display()
+            ),
+            BadSelection { gene } => write!(
+                f,
+                "The variants of gene {} must be increasing scan positions inside its window.",
+                gene + 1
+            ),
             Interrupted => Cancelled.fmt(f),
         }
     }
@@ -97,6 +112,7 @@ impl Classed for AssociationError {
         use AssociationError::*;
         match self {
             Unreadable { .. } | NotSnpMajor { .. } | BedSize { .. } | BadLine { .. } => "plink",
+            Output { .. } => "io",
             Interrupted => Cancelled.class(),
             _ => "map_cis",
         }

@@ -48,6 +48,33 @@ impl GenotypeSource<'_> {
         Ok(())
     }
 
+    /// Dosages of `variants` (variant j's in `out[j * rows.len()..]`); runs of consecutive
+    /// .bed records are read at once.
+    pub fn read_many(
+        &mut self,
+        variants: &[usize],
+        rows: &[usize],
+        out: &mut [f64],
+    ) -> Result<(), AssociationError> {
+        let m = rows.len();
+        let mut j = 0;
+        while j < variants.len() {
+            let mut len = 1;
+            if let GenotypeSource::Bed(_) = self {
+                while j + len < variants.len() && variants[j + len] == variants[j] + len {
+                    len += 1;
+                }
+            }
+            let dst = &mut out[j * m..(j + len) * m];
+            match self {
+                GenotypeSource::Bed(bed) => bed.read_run(variants[j], len, rows, dst)?,
+                _ => self.read(variants[j], rows, dst)?,
+            }
+            j += len;
+        }
+        Ok(())
+    }
+
     /// Dosages of `variant` for genotype rows `rows` into `out` (NaN = missing).
     pub fn read(
         &mut self,

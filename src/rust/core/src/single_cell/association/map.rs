@@ -14,8 +14,32 @@ use crate::single_cell::DonorEigensystem;
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 use rayon::prelude::*;
+use std::time::Instant;
 
-/// One gene to map: its null and its cis variants, positions `start..end` of the scan order.
+/// Wall-clock seconds spent in each phase of [`map_group`], and the CPU seconds of the
+/// process (all threads; Linux only, else 0) in the same phases (for benchmarks on a shared
+/// machine, where wall time depends on the load).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MapTimings {
+    /// CPU seconds of: reading, summaries, projection, tests, sink.
+    pub cpu: [f64; 5],
+    /// Reading and decoding genotypes.
+    pub read: f64,
+    /// Summaries, filters, imputation and the D^1/2 scaling.
+    pub summarise: f64,
+    /// The projection U' D^1/2 G (a copy for K = I).
+    pub project: f64,
+    /// The gene x variant tests, p-values and ACAT.
+    pub test: f64,
+    /// The caller's sink (writing the variant table).
+    pub sink: f64,
+    /// Variants projected and gene x variant rows produced.
+    pub variants: usize,
+    pub tests: usize,
+}
+
+/// One gene to map: its null and its cis variants, positions `start..end` of the scan order
+/// (or only the positions `variants` among them: explicit gene x variant pairs).
 #[derive(Debug, Clone, Copy)]
 pub struct GeneTask<'a> {
     /// The caller's gene index, echoed in the result.
@@ -26,6 +50,8 @@ pub struct GeneTask<'a> {
     pub stats: &'a [f64],
     pub start: usize,
     pub end: usize,
+    /// Strictly increasing scan positions within `start..end`; `None` tests them all.
+    pub variants: Option<&'a [usize]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -53,19 +79,21 @@ impl Default for MapOptions {
     }
 }
 
-/// The tests of one gene: one entry per cis variant (positions `start..end`).
+/// The tests of one gene: one entry per tested variant (scan positions `positions`, all of
+/// `start..end` unless the task selected some).
 #[derive(Debug, Clone)]
 pub struct GeneResult {
     pub id: usize,
     pub start: usize,
     pub end: usize,
+    pub positions: Vec<usize>,
     pub summaries: Vec<VariantSummary>,
     /// NaN for variants that fail the filters (or for a gene whose null is unusable).
     pub tests: Vec<VariantTest>,
     pub pvalues: Vec<f64>,
     pub num_var: usize,
     pub acat_p: f64,
-    /// Offset (from `start`) of the smallest p-value, first on ties.
+    /// Row (index into `positions`) of the smallest p-value, first on ties.
     pub top: Option<usize>,
 }
 
@@ -109,7 +137,8 @@ pub fn map_group<E: From<AssociationError> + From<crate::error::Cancelled>>(
     options: &MapOptions,
     cancel: &CancelToken,
     mut sink: impl FnMut(Vec<GeneResult>) -> Result<(), E>,
-) -> Result<(), E> {
+) -> Result<MapTimings, E> {
+    let mut timings = MapTimings::default();
     let m = sys.n_donors;
     check_inputs(sys, donor_rows, source, scan, genes)?;
     let mut order: Vec<usize> = (0..genes.len()).collect();
@@ -156,21 +185,24 @@ pub fn map_group<E: From<AssociationError> + From<crate::error::Cancelled>>(
                 &mut raw,
                 &sqrt_c,
                 &mut cache,
+                &mut timings,
             )?;
             cancel.check()?;
         }
-        // One product per gene over its whole window: a gene's numbers do not depend on which
-        // genes share its batch, so every batching (and future plan) gives identical results.
-        let batch: Vec<GeneResult> = order[at..next]
-            .par_iter()
-            .map_init(Vec::new, |scratch, &g| {
-                test_gene(sys, &lambda, &genes[g], &cache, scratch)
-            })
-            .collect();
+        let clock = Instant::now();
+        let cpu = process_cpu_seconds();
+        let batch = test_batch(sys, &lambda, genes, &order[at..next], &cache, hi);
+        timings.test += clock.elapsed().as_secs_f64();
+        timings.cpu[3] += process_cpu_seconds() - cpu;
+        timings.tests += batch.iter().map(|r| r.positions.len()).sum::<usize>();
+        let clock = Instant::now();
+        let cpu = process_cpu_seconds();
         sink(batch)?;
+        timings.sink += clock.elapsed().as_secs_f64();
+        timings.cpu[4] += process_cpu_seconds() - cpu;
         at = next;
     }
-    Ok(())
+    Ok(timings)
 }
 
 fn check_inputs(
@@ -215,6 +247,12 @@ fn check_inputs(
                 limit: scan.len(),
             });
         }
+        if let Some(v) = g.variants {
+            let inside = v.iter().all(|&x| x >= g.start && x < g.end);
+            if !inside || v.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(BadSelection { gene: g.id });
+            }
+        }
         if g.stats.len() < m + p {
             let what = "the null-fit statistics of a gene (donors + covariates + 1)";
             return Err(DimensionMismatch {
@@ -238,12 +276,17 @@ fn project(
     raw: &mut Vec<f64>,
     sqrt_c: &[f64],
     cache: &mut Cache,
+    timings: &mut MapTimings,
 ) -> Result<(), AssociationError> {
     let (m, k) = (sys.n_donors, variants.len());
+    let clock = Instant::now();
+    let cpu = process_cpu_seconds();
     raw.resize(m * k, 0.0);
-    for (j, &v) in variants.iter().enumerate() {
-        source.read(v, donor_rows, &mut raw[j * m..(j + 1) * m])?;
-    }
+    source.read_many(variants, donor_rows, &mut raw[..m * k])?;
+    timings.read += clock.elapsed().as_secs_f64();
+    let cpu = cpu_since(cpu, &mut timings.cpu[0]);
+    timings.variants += k;
+    let clock = Instant::now();
     let summaries: Vec<VariantSummary> = raw
         .par_chunks_mut(m)
         .map(|g| {
@@ -254,6 +297,9 @@ fn project(
             summary
         })
         .collect();
+    timings.summarise += clock.elapsed().as_secs_f64();
+    let cpu = cpu_since(cpu, &mut timings.cpu[1]);
+    let clock = Instant::now();
     let offset = cache.len * m;
     let dst = &mut cache.projected[offset..offset + m * k];
     if sys.identity_kernel {
@@ -265,35 +311,143 @@ fn project(
         let par = Par::rayon(rayon::current_num_threads());
         matmul(out, Accum::Replace, u.transpose(), s, 1.0, par);
     }
+    timings.project += clock.elapsed().as_secs_f64();
+    cpu_since(cpu, &mut timings.cpu[2]);
     cache.summaries.extend(summaries);
     cache.len += k;
     Ok(())
 }
 
-fn test_gene(
+/// The tests of one batch of genes. Window genes are tested in chunks of `TEST_BLOCK`
+/// variants counted from their window start, the chunks of all genes that begin in one block
+/// of the cache one after the other while that block is in cache; genes with explicit pairs on
+/// their gathered columns. The chunks depend on the gene alone (the product kernels may round
+/// a narrow product differently), so every batching (and future plan) gives identical results.
+fn test_batch(
+    sys: &DonorEigensystem,
+    lambda: &[f64],
+    genes: &[GeneTask<'_>],
+    batch: &[usize],
+    cache: &Cache,
+    hi: usize,
+) -> Vec<GeneResult> {
+    const TEST_BLOCK: usize = 128;
+    let m = sys.n_donors;
+    let mut prepared: Vec<Prepared> = batch
+        .par_iter()
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(scratch, gathered), &g| {
+                prepare_gene(sys, lambda, &genes[g], cache, scratch, gathered)
+            },
+        )
+        .collect();
+    let starts: Vec<usize> = (cache.lo..hi).step_by(TEST_BLOCK).collect();
+    let pieces: Vec<Vec<(usize, usize, Vec<VariantTest>)>> = starts
+        .par_iter()
+        .map_init(Vec::new, |scratch, &b0| {
+            let b1 = (b0 + TEST_BLOCK).min(hi);
+            let mut out = Vec::new();
+            for (i, &g) in batch.iter().enumerate() {
+                let task = &genes[g];
+                // The gene's own chunk (of those starting at start + multiples of TEST_BLOCK)
+                // that begins inside this block.
+                let skip = b0.saturating_sub(task.start).div_ceil(TEST_BLOCK) * TEST_BLOCK;
+                let from = task.start + skip;
+                let to = (from + TEST_BLOCK).min(task.end);
+                let score = match &prepared[i].score {
+                    Some(score) if task.variants.is_none() && from < b1 && from < to => score,
+                    _ => continue,
+                };
+                let c = from - cache.lo;
+                let mut tests = vec![NAN_TEST; to - from];
+                score.test_block(
+                    &cache.projected[c * m..(c + to - from) * m],
+                    to - from,
+                    scratch,
+                    &mut tests,
+                );
+                out.push((i, from - task.start, tests));
+            }
+            out
+        })
+        .collect();
+    for (i, offset, tests) in pieces.into_iter().flatten() {
+        prepared[i].tests[offset..offset + tests.len()].copy_from_slice(&tests);
+    }
+    prepared
+        .into_par_iter()
+        .zip(batch.par_iter())
+        .map(|(p, &g)| finish_gene(p, &genes[g]))
+        .collect()
+}
+
+const NAN_TEST: VariantTest = VariantTest {
+    tstat: f64::NAN,
+    var: f64::NAN,
+};
+
+/// A gene between preparation and its p-values.
+struct Prepared {
+    positions: Vec<usize>,
+    summaries: Vec<VariantSummary>,
+    score: Option<GeneScore>,
+    tests: Vec<VariantTest>,
+}
+
+/// A gene's rows, summaries and null quantities; explicit pairs are tested here already.
+fn prepare_gene(
     sys: &DonorEigensystem,
     lambda: &[f64],
     gene: &GeneTask<'_>,
     cache: &Cache,
     scratch: &mut Vec<f64>,
-) -> GeneResult {
+    gathered: &mut Vec<f64>,
+) -> Prepared {
     let m = sys.n_donors;
-    let (from, k) = (gene.start - cache.lo, gene.end - gene.start);
-    let summaries = cache.summaries[from..from + k].to_vec();
-    let nan = VariantTest {
-        tstat: f64::NAN,
-        var: f64::NAN,
+    let from = gene.start - cache.lo;
+    let positions: Vec<usize> = match gene.variants {
+        Some(v) => v.to_vec(),
+        None => (gene.start..gene.end).collect(),
     };
-    let mut tests = vec![nan; k];
-    if let Some(score) = GeneScore::new(sys, lambda, gene.stats, gene.tau, gene.s2e) {
-        let projected = &cache.projected[from * m..(from + k) * m];
-        score.test_block(projected, k, scratch, &mut tests);
+    let k = positions.len();
+    let summaries: Vec<VariantSummary> = match gene.variants {
+        Some(v) => v.iter().map(|&x| cache.summaries[x - cache.lo]).collect(),
+        None => cache.summaries[from..from + k].to_vec(),
+    };
+    let mut tests = vec![NAN_TEST; k];
+    let score = GeneScore::new(sys, lambda, gene.stats, gene.tau, gene.s2e);
+    if let (Some(score), Some(v)) = (&score, gene.variants) {
+        // Explicit pairs: the selected columns, gathered contiguously.
+        gathered.clear();
+        for &x in v {
+            let c = x - cache.lo;
+            gathered.extend_from_slice(&cache.projected[c * m..(c + 1) * m]);
+        }
+        score.test_block(gathered, k, scratch, &mut tests);
     }
+    Prepared {
+        positions,
+        summaries,
+        score,
+        tests,
+    }
+}
+
+/// Filters, p-values, the top variant and ACAT of a tested gene.
+fn finish_gene(p: Prepared, gene: &GeneTask<'_>) -> GeneResult {
+    let Prepared {
+        positions,
+        summaries,
+        mut tests,
+        ..
+    } = p;
+    let k = positions.len();
     let mut pvalues = vec![f64::NAN; k];
     let (mut top, mut best, mut tested) = (None, f64::INFINITY, Vec::with_capacity(k));
     for j in 0..k {
         if summaries[j].filter != VariantFilter::Pass {
-            tests[j] = nan;
+            tests[j] = NAN_TEST;
             continue;
         }
         let t = tests[j];
@@ -312,6 +466,7 @@ fn test_gene(
         id: gene.id,
         start: gene.start,
         end: gene.end,
+        positions,
         summaries,
         tests,
         num_var: tested.len(),
@@ -319,4 +474,26 @@ fn test_gene(
         pvalues,
         top,
     }
+}
+
+/// CPU seconds (user + system, all threads) of this process, from /proc/self/stat; 0 where
+/// that file does not exist.
+fn process_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let mut fields = after.split_whitespace().skip(11);
+    let mut tick = || {
+        fields
+            .next()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick() + tick()) / 100.0
+}
+
+/// Add the CPU seconds since `start` to `total`; return the current reading.
+fn cpu_since(start: f64, total: &mut f64) -> f64 {
+    let now = process_cpu_seconds();
+    *total += now - start;
+    now
 }

@@ -7,16 +7,19 @@
 //! * [`score`]: a gene's donor-level null quantities and its variants' `T` and `Var(T)`.
 //! * [`acat`]: the Cauchy combination of a gene's p-values.
 //! * [`map_group`]: the streaming driver over one cell group.
+//! * [`output`]: the variant table written from here, one gzip member per gene.
 
 pub mod acat;
 mod error;
 pub mod genotypes;
 mod map;
+pub mod output;
 pub mod plink;
 pub mod score;
 pub mod summary;
 
 pub use error::AssociationError;
 pub use genotypes::GenotypeSource;
-pub use map::{map_group, GeneResult, GeneTask, MapOptions};
+pub use map::{map_group, GeneResult, GeneTask, MapOptions, MapTimings};
+pub use output::{GeneLabel, VariantFile, VariantLabels, VARIANT_COLUMNS};
 pub use summary::{FilterOptions, VariantFilter, VariantSummary};

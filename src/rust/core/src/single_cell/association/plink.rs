@@ -181,6 +181,38 @@ impl BedReader {
     }
 }
 
+impl BedReader {
+    /// Dosages of the consecutive variants `first..first + count` (one read), variant j's in
+    /// `out[j * rows.len()..]`.
+    pub fn read_run(
+        &mut self,
+        first: usize,
+        count: usize,
+        rows: &[usize],
+        out: &mut [f64],
+    ) -> Result<(), AssociationError> {
+        if first + count > self.n_variants {
+            return Err(AssociationError::OutOfRange {
+                what: "Variant",
+                index: first + count - 1,
+                limit: self.n_variants,
+            });
+        }
+        let bytes = self.record.len();
+        let offset = 3 + (bytes as u64) * (first as u64);
+        let mut run = vec![0u8; bytes * count];
+        self.file
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| self.file.read_exact(&mut run))
+            .map_err(|e| unreadable(&self.path, e))?;
+        let m = rows.len();
+        for (record, dst) in run.chunks_exact(bytes).zip(out.chunks_mut(m)) {
+            decode(record, rows, dst);
+        }
+        Ok(())
+    }
+}
+
 /// Decode one SNP-major record for the samples `rows` (each below 4 x record length).
 pub fn decode(record: &[u8], rows: &[usize], out: &mut [f64]) {
     const CODE: [f64; 4] = [2.0, f64::NAN, 1.0, 0.0];
