@@ -11,7 +11,7 @@ use nalgebra::DMatrix;
 use rayon::prelude::*;
 
 use super::inputs::SnpColumns;
-use super::q_stats::eigen_inverse;
+use super::prepared::eigen_inverse;
 use crate::error::Cancelled;
 use crate::parallel::CancelToken;
 use crate::sem::SemError;

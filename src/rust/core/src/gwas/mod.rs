@@ -13,6 +13,8 @@ pub mod analytic;
 pub mod common;
 pub mod inputs;
 pub mod multi_snp;
+pub mod prepared;
+pub mod q_follow_up;
 pub mod q_stats;
 pub mod results;
 pub mod run;

@@ -3,7 +3,7 @@
 
 use nalgebra::DMatrix;
 
-use super::q_stats::ChisqBlocks;
+use super::prepared::ChisqBlocks;
 
 use crate::sem::linalg::invert_in_place;
 use crate::sem::sandwich::Weight;

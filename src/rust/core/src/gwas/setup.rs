@@ -6,7 +6,7 @@
 use nalgebra::DMatrix;
 
 use super::inputs::{CovStruc, GwasOptions, SnpColumns};
-use super::q_stats::ChisqBlocks;
+use super::prepared::{ChisqBlocks, QSnpTarget};
 use super::snp_matrices::{FullSnp, SnpMatrices};
 use crate::sem::nearpd::{min_eigenvalue, nearpd};
 use crate::sem::optimiser_tolerances::{GWAS_SLOW_RATIO, GWAS_STEP};
@@ -15,16 +15,6 @@ use crate::sem::standardized::row_values;
 use crate::sem::syntax::RelOp;
 use crate::sem::vnames::{FlatRow, VarNames};
 use crate::sem::{Estimator, Model, SemError};
-
-/// A factor whose Q_SNP is reported: its rows `factor ~ SNP` and its indicators (trait
-/// indices), or no indicators when its first indicator is not observed (second order).
-#[derive(Debug, Clone)]
-pub struct QSnpTarget {
-    pub rows: Vec<usize>,
-    pub indicators: Option<Vec<usize>>,
-    /// C^-1 over the indicators (V_SNP of the indicators is D C D).
-    pub c_inv: Option<DMatrix<f64>>,
-}
 
 /// Everything userGWAS needs per SNP, prepared once.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@
 use nalgebra::DMatrix;
 
 use super::inputs::{CovStruc, GcMode, SnpColumns};
-use super::q_stats::{eigen_inverse, ChisqBlocks};
+use super::prepared::{eigen_inverse, ChisqBlocks};
 use crate::sem::nearpd::{min_eigenvalue, nearpd};
 use crate::sem::{Estimator, Model, SemError};
 
