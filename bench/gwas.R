@@ -111,6 +111,23 @@ for (name in names(cases)) {
 }
 cat("(GenomicSEM: recorded single-thread CPU per SNP of ug_sub, ug_default, cfg_default, ug_sub (no",
     "analytic mode there), ug_QSNP_sub (one factor, 5 traits))\n")
+
+# (3) Scaling of userGWAS(sub) over threads, and over future processes (1 thread each).
+cat(sprintf("\n(3) scaling, userGWAS(sub = \"F1~SNP\") on %s SNPs (load average %s):\n",
+            format(n, big.mark = ","), readLines("/proc/loadavg")))
+for (th in unique(c(1L, threads))) {
+  t <- cpu_time(userGWAS(covstruc, cmp, model = model, sub = "F1~SNP", cores = th))
+  cat(sprintf("  %d thread(s): %6.2f s wall, %6.2f s CPU (%5.2f us CPU per SNP)\n", th, t[["wall"]],
+              t[["cpu"]], 1e6 * t[["cpu"]] / n))
+}
+if (requireNamespace("future.apply", quietly = TRUE)) {
+  future::plan("multisession", workers = threads)
+  invisible(userGWAS(covstruc, cmp[1:100, ], model = model, sub = "F1~SNP", cores = 1))
+  t <- cpu_time(userGWAS(covstruc, cmp, model = model, sub = "F1~SNP", cores = 1, batch_size = n / (2 * threads)))
+  future::plan("sequential")
+  cat(sprintf("  future multisession, %d workers x 1 thread: %6.2f s wall (CPU of the workers not in this process)\n",
+              threads, t[["wall"]]))
+}
 rm(cmp, six)
 
 # (2) A HapMap3-sized run.

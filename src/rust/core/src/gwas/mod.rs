@@ -22,6 +22,7 @@ pub mod sandwich_work;
 pub mod setup;
 pub mod snp_matrices;
 pub mod user;
+pub mod user_start;
 
 pub use inputs::{CovStruc, GcMode, GwasOptions, SnpColumns};
 pub use results::{CommonColumns, UserColumns};

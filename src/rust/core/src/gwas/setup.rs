@@ -8,6 +8,7 @@ use nalgebra::DMatrix;
 use super::inputs::{CovStruc, GwasOptions, SnpColumns};
 use super::prepared::{ChisqBlocks, QSnpTarget};
 use super::snp_matrices::{FullSnp, SnpMatrices};
+use super::user_start::UserStart;
 use crate::sem::nearpd::{min_eigenvalue, nearpd};
 use crate::sem::optimiser_tolerances::{GWAS_SLOW_RATIO, GWAS_STEP};
 use crate::sem::partable::{ParOp, ParRow, ParTable, PartableOptions};
@@ -28,6 +29,8 @@ pub struct UserGwas {
     pub chisq: Option<ChisqBlocks>,
     pub options: GwasOptions,
     pub q_snp: Vec<QSnpTarget>,
+    /// Per-SNP start from `start`.
+    pub snp_start: UserStart,
 }
 
 /// Everything commonfactorGWAS needs per SNP, prepared once.
@@ -264,6 +267,7 @@ impl UserGwas {
             target.c_inv = target.indicators.as_ref().map(|i| matrices.c_inverse_of(i));
         }
         let chisq = matrices.chisq_blocks();
+        let snp_start = UserStart::new(&model_fit.pt, &q_snp, options.snp_name(), &start);
         Ok(UserGwas {
             df: model_fit.df() as f64,
             npar: model_fit.npar() as f64,
@@ -273,6 +277,7 @@ impl UserGwas {
             chisq,
             options,
             q_snp,
+            snp_start,
         })
     }
 }

@@ -21,6 +21,7 @@ use crate::sem::{Estimator, Model, SemError};
 pub struct UserWork {
     snp: SnpWork,
     eta: Vec<f64>,
+    start: Vec<f64>,
     values: Vec<f64>,
     se: Vec<f64>,
     implied: DMatrix<f64>,
@@ -42,6 +43,7 @@ impl UserWork {
         UserWork {
             snp: SnpWork::new(k, &gwas.model),
             eta: Vec::new(),
+            start: gwas.start.clone(),
             values: vec![f64::NAN; n_rows],
             se: vec![f64::NAN; n_rows],
             implied: DMatrix::zeros(k + 1, k + 1),
@@ -86,8 +88,10 @@ impl UserGwas {
         work.snp.fill(&self.matrices, &self.model, cols, snp)?;
         *out.z_smooth = work.snp.full.z_smooth;
         let full = &work.snp.full;
+        self.snp_start
+            .fill(&self.start, &full.s_full, &full.d, &mut work.start);
         self.model
-            .refit(full.s_full.as_slice(), &work.snp.w, &self.start)?;
+            .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
         row_values_into(&self.model, &mut work.values);
         let blocks = self.chisq.as_ref().filter(|_| !work.snp.full.v_smoothed);
         sandwich_se(&mut self.model, work, blocks, self.options.toler)?;
