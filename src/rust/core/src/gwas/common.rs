@@ -166,7 +166,7 @@ impl CommonGwas {
             q: f64::NAN,
             z_smooth: work.snp.full.z_smooth,
         };
-        if self.model.estimator() == Estimator::Dwls {
+        if self.direct_q && self.model.estimator() == Estimator::Dwls {
             let values = &work.values;
             let solved = work.q_direct.solve(
                 &values[..k],

@@ -47,6 +47,9 @@ pub struct CommonGwas {
     pub blocks: Option<ChisqBlocks>,
     /// The base SNP's variance (the base solution's SNP effect is relative to it).
     pub base_var_snp: f64,
+    /// Solve the Q follow-up directly under DWLS ([`super::q_follow_up`]); `false` refits it
+    /// with the general fitter (tests compare the two).
+    pub direct_q: bool,
 }
 
 fn input_names(cov: &CovStruc, snp: &str) -> Vec<String> {
@@ -352,6 +355,7 @@ impl CommonGwas {
             k,
             blocks,
             base_var_snp: base.var_snp.first().copied().unwrap_or(f64::NAN),
+            direct_q: true,
         })
     }
 
