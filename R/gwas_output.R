@@ -76,22 +76,29 @@ user_gwas_output <- function(snps, rows, results, prepared, opts, printwarn, sub
       as_data_frame(lapply(columns, `[`, seq.int(j, by = m, length.out = n)), n)
     }))
   }
-  # One data frame per SNP, built from column slices (subsetting a data frame a million
-  # times would dominate the run).
+  # One data frame per SNP: every column is split by SNP once (split() runs in C), the frames
+  # are put together by .mapply(), and columns that are the same for every SNP share one
+  # vector. Subsetting per SNP and column would cost ~20 R calls per SNP.
   template <- long[1L, , drop = FALSE]
-  columns <- as.list(long)
-  column_names <- names(long)
-  frame_attributes <- list(names = column_names, class = "data.frame",
+  frame_attributes <- list(names = names(long), class = "data.frame",
                            row.names = c(NA_integer_, -m))
-  ok_error <- if (is.character(long$error)) 0 else NULL
-  lapply(seq_len(n), function(i) {
-    if (failed[i]) return(failed_user_row(template, ids[i, , drop = FALSE], error[i], opts))
-    at <- ((i - 1L) * m + 1L):(i * m)
-    d <- lapply(columns, `[`, at)
-    if (!is.null(ok_error)) d$error <- rep(ok_error, m)
-    attributes(d) <- frame_attributes
-    d
+  snp_of_row <- structure(rep.int(seq_len(n), rep.int(m, n)), levels = as.character(seq_len(n)),
+                          class = "factor")
+  shared <- c("lhs", "op", "rhs", "free", "label", "chisq_df", "warning")
+  per_snp <- lapply(names(long), function(name) {
+    x <- long[[name]]
+    if (name %in% shared) return(rep(list(x[seq_len(m)]), n))
+    # A fitted SNP's `error` is 0 also when others failed.
+    if (name == "error") return(rep(list(rep(0, m)), n))
+    pieces <- split(x, snp_of_row)
+    names(pieces) <- NULL
+    pieces
   })
+  frames <- lapply(.mapply(list, per_snp, NULL), `attributes<-`, frame_attributes)
+  for (i in which(failed)) {
+    frames[[i]] <- failed_user_row(template, ids[i, , drop = FALSE], error[i], opts)
+  }
+  frames
 }
 
 # GenomicSEM's row for a SNP that could not be fitted: its identifiers, NA for the model

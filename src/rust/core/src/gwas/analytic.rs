@@ -11,12 +11,13 @@ use nalgebra::DMatrix;
 use rayon::prelude::*;
 
 use super::inputs::SnpColumns;
-use super::q_stats::eigen_inverse;
+use super::prepared::eigen_inverse;
 use crate::error::Cancelled;
 use crate::parallel::CancelToken;
+use crate::sem::linalg::invert_in_place;
 use crate::sem::SemError;
 
-/// One SNP's factor effects, their SEs, per-factor Q and the omnibus Q.
+/// One SNP's factor effects, their SEs, per-factor Q and the omnibus Q (buffers).
 struct AnalyticSnp {
     b: Vec<f64>,
     se: Vec<f64>,
@@ -93,56 +94,68 @@ impl Analytic {
             .collect()
     }
 
-    /// One SNP, or None with missing inputs.
-    fn snp(&self, beta: &[f64], se: &[f64]) -> Option<AnalyticSnp> {
+    /// One SNP (its k betas and SEs already in `work`) into `out`: false with missing inputs
+    /// or a singular information matrix. Allocates nothing.
+    fn snp_into(&self, work: &mut AnalyticWork, out: &mut AnalyticSnp) -> bool {
         let (k, f) = (self.loadings.nrows(), self.loadings.ncols());
+        let (beta, se) = (&work.beta, &work.se);
         if beta.iter().chain(se).any(|x| !x.is_finite()) || se.iter().any(|&s| s <= 0.0) {
-            return None;
+            return false;
         }
         let l = &self.loadings;
-        let d_inv: Vec<f64> = (0..k)
-            .map(|x| 1.0 / (se[x] * se[x] * self.r[(x, x)]))
-            .collect();
-        let info: DMatrix<f64> = DMatrix::from_fn(f, f, |a, b| {
-            (0..k)
-                .map(|x| l[(x, a)] * d_inv[x] * l[(x, b)])
-                .sum::<f64>()
-        });
-        let bread = info.try_inverse()?;
-        // G = D^-1 L (k x f); meat = G' V G with V = diag(se) R diag(se).
-        let g = DMatrix::from_fn(k, f, |x, a| d_inv[x] * l[(x, a)]);
-        let v = DMatrix::from_fn(k, k, |x, y| se[x] * self.r[(x, y)] * se[y]);
-        let meat: DMatrix<f64> = g.transpose() * &v * &g;
-        let cov: DMatrix<f64> = &bread * meat * &bread;
-        let rhs: DMatrix<f64> =
-            DMatrix::from_fn(f, 1, |a, _| (0..k).map(|x| g[(x, a)] * beta[x]).sum());
-        let b: DMatrix<f64> = &bread * rhs;
-        let resid: Vec<f64> = (0..k)
-            .map(|x| beta[x] - (0..f).map(|a| l[(x, a)] * b[(a, 0)]).sum::<f64>())
-            .collect();
-        let scaled: Vec<f64> = (0..k).map(|x| resid[x] / se[x]).collect();
-        let quad = |ind: &[usize], inv: &DMatrix<f64>| -> f64 {
-            let mut q = 0.0;
-            for (a, &x) in ind.iter().enumerate() {
-                for (c, &y) in ind.iter().enumerate() {
-                    q += scaled[x] * inv[(a, c)] * scaled[y];
-                }
+        for x in 0..k {
+            work.d_inv[x] = 1.0 / (se[x] * se[x] * self.r[(x, x)]);
+        }
+        // G = D^-1 L (k x f); information L'D^-1 L = L'G.
+        for a in 0..f {
+            for x in 0..k {
+                work.g[(x, a)] = work.d_inv[x] * l[(x, a)];
             }
-            q
-        };
-        let all: Vec<usize> = (0..k).collect();
-        let q_factor = self
-            .factors
-            .iter()
-            .map(|(ind, inv)| quad(ind, inv))
-            .collect();
-        let se_b = (0..f).map(|a| cov[(a, a)].sqrt()).collect();
-        Some(AnalyticSnp {
-            b: b.column(0).iter().copied().collect(),
-            se: se_b,
-            q: q_factor,
-            q_omnibus: quad(&all, &self.r_inv),
-        })
+        }
+        for a in 0..f {
+            for b in 0..f {
+                work.bread[(a, b)] = (0..k).map(|x| l[(x, a)] * work.g[(x, b)]).sum();
+            }
+        }
+        if !invert_in_place(&mut work.bread, &mut work.scratch) {
+            return false;
+        }
+        // meat = G' V G with V = diag(se) R diag(se): (V G) first.
+        for a in 0..f {
+            for x in 0..k {
+                work.vg[(x, a)] = (0..k)
+                    .map(|y| se[x] * self.r[(x, y)] * se[y] * work.g[(y, a)])
+                    .sum();
+            }
+        }
+        for a in 0..f {
+            for b in 0..f {
+                work.meat[(a, b)] = (0..k).map(|x| work.g[(x, a)] * work.vg[(x, b)]).sum();
+            }
+        }
+        // b = bread G' beta; Var(b_a) = (bread meat bread)_aa.
+        for a in 0..f {
+            work.rhs[a] = (0..k).map(|x| work.g[(x, a)] * beta[x]).sum();
+        }
+        for a in 0..f {
+            out.b[a] = (0..f).map(|c| work.bread[(a, c)] * work.rhs[c]).sum();
+            let mut var = 0.0;
+            for c in 0..f {
+                let row: f64 = (0..f).map(|d| work.meat[(c, d)] * work.bread[(d, a)]).sum();
+                var += work.bread[(a, c)] * row;
+            }
+            out.se[a] = var.sqrt();
+        }
+        for x in 0..k {
+            let fitted: f64 = (0..f).map(|a| l[(x, a)] * out.b[a]).sum();
+            work.scaled[x] = (beta[x] - fitted) / se[x];
+        }
+        let scaled = &work.scaled;
+        for (a, (ind, inv)) in self.factors.iter().enumerate() {
+            out.q[a] = quadratic(scaled, ind, inv);
+        }
+        out.q_omnibus = quadratic(scaled, &work.all, &self.r_inv);
+        true
     }
 
     pub fn run(
@@ -151,16 +164,36 @@ impl Analytic {
         cancel: &CancelToken,
     ) -> Result<AnalyticColumns, Cancelled> {
         let (n, f, k) = (cols.n(), self.n_factors(), self.loadings.nrows());
-        let rows: Vec<Result<Option<_>, Cancelled>> = (0..n)
+        let chunks: Vec<(usize, usize)> = (0..n.div_ceil(CHUNK))
+            .map(|c| (c * CHUNK, ((c + 1) * CHUNK).min(n)))
+            .collect();
+        // Per chunk: SNP-major values (b, se, q per factor, then the omnibus Q), NaN if failed.
+        let width = 3 * f + 1;
+        let parts: Vec<Result<Vec<f64>, Cancelled>> = chunks
             .into_par_iter()
-            .with_min_len(1024)
-            .map(|i| {
-                if i % 1024 == 0 {
-                    cancel.check()?;
+            .map(|(from, to)| {
+                cancel.check()?;
+                let mut work = AnalyticWork::new(k, f);
+                let mut snp = AnalyticSnp {
+                    b: vec![0.0; f],
+                    se: vec![0.0; f],
+                    q: vec![0.0; f],
+                    q_omnibus: 0.0,
+                };
+                let mut values = vec![f64::NAN; (to - from) * width];
+                for (i, row) in (from..to).zip(values.chunks_mut(width)) {
+                    for x in 0..k {
+                        work.beta[x] = cols.beta(i, x);
+                        work.se[x] = cols.se(i, x);
+                    }
+                    if self.snp_into(&mut work, &mut snp) {
+                        row[..f].copy_from_slice(&snp.b);
+                        row[f..2 * f].copy_from_slice(&snp.se);
+                        row[2 * f..3 * f].copy_from_slice(&snp.q);
+                        row[3 * f] = snp.q_omnibus;
+                    }
                 }
-                let beta: Vec<f64> = (0..k).map(|x| cols.beta(i, x)).collect();
-                let se: Vec<f64> = (0..k).map(|x| cols.se(i, x)).collect();
-                Ok(self.snp(&beta, &se))
+                Ok(values)
             })
             .collect();
         let mut out = AnalyticColumns {
@@ -170,16 +203,65 @@ impl Analytic {
             q_df: self.q_df(),
             q_omnibus: vec![f64::NAN; n],
         };
-        for (i, row) in rows.into_iter().enumerate() {
-            if let Some(snp) = row? {
+        let mut i = 0;
+        for part in parts {
+            for row in part?.chunks(width) {
                 for a in 0..f {
-                    out.beta[a * n + i] = snp.b[a];
-                    out.se[a * n + i] = snp.se[a];
-                    out.q[a * n + i] = snp.q[a];
+                    out.beta[a * n + i] = row[a];
+                    out.se[a * n + i] = row[f + a];
+                    out.q[a * n + i] = row[2 * f + a];
                 }
-                out.q_omnibus[i] = snp.q_omnibus;
+                out.q_omnibus[i] = row[3 * f];
+                i += 1;
             }
         }
         Ok(out)
+    }
+}
+
+/// SNPs per parallel task (buffers are made once per task).
+const CHUNK: usize = 4096;
+
+/// s' M s over the entries `ind` of `s`.
+fn quadratic(s: &[f64], ind: &[usize], m: &DMatrix<f64>) -> f64 {
+    let mut q = 0.0;
+    for (a, &x) in ind.iter().enumerate() {
+        for (c, &y) in ind.iter().enumerate() {
+            q += s[x] * m[(a, c)] * s[y];
+        }
+    }
+    q
+}
+
+/// Per-task buffers of [`Analytic::snp_into`].
+struct AnalyticWork {
+    beta: Vec<f64>,
+    se: Vec<f64>,
+    d_inv: Vec<f64>,
+    scaled: Vec<f64>,
+    rhs: Vec<f64>,
+    all: Vec<usize>,
+    g: DMatrix<f64>,
+    vg: DMatrix<f64>,
+    bread: DMatrix<f64>,
+    scratch: DMatrix<f64>,
+    meat: DMatrix<f64>,
+}
+
+impl AnalyticWork {
+    fn new(k: usize, f: usize) -> AnalyticWork {
+        AnalyticWork {
+            beta: vec![0.0; k],
+            se: vec![0.0; k],
+            d_inv: vec![0.0; k],
+            scaled: vec![0.0; k],
+            rhs: vec![0.0; f],
+            all: (0..k).collect(),
+            g: DMatrix::zeros(k, f),
+            vg: DMatrix::zeros(k, f),
+            bread: DMatrix::zeros(f, f),
+            scratch: DMatrix::zeros(f, f),
+            meat: DMatrix::zeros(f, f),
+        }
     }
 }

@@ -4,12 +4,15 @@
 //! heterogeneity Q of those direct effects.
 
 use super::inputs::SnpColumns;
-use super::q_stats::{heterogeneity_q, ChisqBlocks};
+use super::prepared::ChisqBlocks;
+use super::q_follow_up::QFollowUp;
+use super::q_stats::heterogeneity_q;
 use super::sandwich_work::SandwichWork;
 use super::setup::CommonGwas;
 use super::snp_matrices::{FullSnp, SnpWork};
 use crate::sem::sandwich::Weight;
 use crate::sem::standardized::row_values_into;
+use crate::sem::weight::MlWeightWork;
 use crate::sem::{Estimator, Model, SemError};
 
 use nalgebra::DMatrix;
@@ -25,6 +28,9 @@ pub struct CommonWork {
     v_eta: DMatrix<f64>,
     main: SandwichWork,
     follow_up: SandwichWork,
+    q_direct: QFollowUp,
+    /// ML weight buffers (unused under DWLS).
+    ml: MlWeightWork,
 }
 
 impl CommonWork {
@@ -41,6 +47,8 @@ impl CommonWork {
             v_eta: DMatrix::zeros(k, k),
             main: SandwichWork::new(pstar, gwas.model.pt.n_free()),
             follow_up: SandwichWork::new(pstar, gwas.q_model.pt.n_free()),
+            q_direct: QFollowUp::new(k),
+            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml { k + 1 } else { 0 }),
         }
     }
 }
@@ -63,14 +71,14 @@ fn sandwich_cov(
     blocks: Option<&ChisqBlocks>,
     toler: f64,
     work: &mut SandwichWork,
+    ml: &mut MlWeightWork,
 ) -> Result<(), SemError> {
-    let ml_weight = match model.estimator() {
-        Estimator::Dwls => None,
-        Estimator::Ml => Some(model.ml_weight()?),
-    };
-    let weight = match &ml_weight {
-        None => Weight::Diagonal(w),
-        Some(full) => Weight::Full(full),
+    let weight = match model.estimator() {
+        Estimator::Dwls => Weight::Diagonal(w),
+        Estimator::Ml => {
+            model.ml_weight_into(ml)?;
+            Weight::Full(&ml.w)
+        }
     };
     model.delta();
     let blocks = blocks
@@ -146,6 +154,7 @@ impl CommonGwas {
             blocks,
             toler,
             &mut work.main,
+            &mut work.ml,
         )?;
         let free = self.model.pt.rows[self.snp_row].free;
         let se_c = free
@@ -157,6 +166,31 @@ impl CommonGwas {
             q: f64::NAN,
             z_smooth: work.snp.full.z_smooth,
         };
+        if self.direct_q && self.model.estimator() == Estimator::Dwls {
+            let values = &work.values;
+            let solved = work.q_direct.solve(
+                &values[..k],
+                values[k],
+                values[3 * k + 1],
+                values[3 * k + 2],
+                &work.snp.full,
+                blocks,
+                toler,
+                &mut work.follow_up,
+                &mut work.eta,
+            );
+            match solved {
+                Some(Ok(())) => {
+                    work.v_eta
+                        .copy_from(&work.follow_up.cov.view((0, 0), (k, k)));
+                    result.q = heterogeneity_q(&work.eta, &work.v_eta, toler).unwrap_or(f64::NAN);
+                    return Ok(result);
+                }
+                Some(Err(_)) => return Ok(result),
+                // Not converged: the general fitter below decides.
+                None => {}
+            }
+        }
         // Q model: fixed rows take this SNP's estimates; the direct effects start at the
         // residual SNP-trait covariances and the residual variances at their estimates.
         for row in (0..=k).chain([3 * k + 1, 3 * k + 2]) {
@@ -187,6 +221,7 @@ impl CommonGwas {
             blocks,
             toler,
             &mut work.follow_up,
+            &mut work.ml,
         )
         .is_err()
         {

@@ -5,14 +5,19 @@
 //! Pipeline: [`inputs`] (covariance structure, per-SNP columns, options) -> [`snp_matrices`]
 //! (S_Full and V_Full of one SNP, GenomicSEM's smoothing) -> [`setup`] (the models GenomicSEM
 //! builds: fixed measurement model, reorder model for df and npar, the base fit that every SNP
-//! starts from) -> [`user`] / [`common`] (one SNP: fit, sandwich, chi-square, Q statistics) ->
-//! [`run`] (chunks on the caller's rayon pool into preallocated [`results`] columns).
+//! starts from) -> [`user`] / [`common`] (one SNP: fit from [`user_start`] / the closed-form
+//! start, sandwich, chi-square, Q statistics; commonfactorGWAS's Q follow-up in
+//! [`q_follow_up`]) -> [`run`] (chunks on the caller's rayon pool into preallocated
+//! [`results`] columns). [`prepared`] holds the SNP-independent pieces that `setup` builds and
+//! `snp_matrices` and `q_stats` use, so that those files depend on it and not on each other.
 
 pub mod add_snps;
 pub mod analytic;
 pub mod common;
 pub mod inputs;
 pub mod multi_snp;
+pub mod prepared;
+pub mod q_follow_up;
 pub mod q_stats;
 pub mod results;
 pub mod run;
@@ -20,6 +25,7 @@ pub mod sandwich_work;
 pub mod setup;
 pub mod snp_matrices;
 pub mod user;
+pub mod user_start;
 
 pub use inputs::{CovStruc, GcMode, GwasOptions, SnpColumns};
 pub use results::{CommonColumns, UserColumns};

@@ -8,56 +8,9 @@
 
 use nalgebra::{DMatrix, SymmetricEigen};
 
-use super::setup::QSnpTarget;
+use super::prepared::QSnpTarget;
 use crate::sem::fit::{quadratic_form_eigen, quadratic_form_of};
 use crate::sem::SemError;
-
-/// P diag(1/lambda) P' of a symmetric matrix.
-pub fn eigen_inverse(m: &DMatrix<f64>) -> DMatrix<f64> {
-    let eig = SymmetricEigen::new(m.clone());
-    let p = &eig.eigenvectors;
-    let n = m.nrows();
-    DMatrix::from_fn(n, n, |i, j| {
-        (0..n)
-            .map(|k| p[(i, k)] * p[(j, k)] / eig.eigenvalues[k])
-            .sum()
-    })
-}
-
-/// The SNP-independent pieces of V_Full behind Q and the sandwich, when V_Full is not
-/// smoothed.
-#[derive(Debug, Clone)]
-pub struct ChisqBlocks {
-    pub var_snp_se2: f64,
-    /// C (intercepts with a unit diagonal) and its inverse.
-    pub c: DMatrix<f64>,
-    pub c_inv: DMatrix<f64>,
-    pub v_ld_inv: DMatrix<f64>,
-    /// Lower Cholesky factor of V_LD (the sandwich's meat, block by block).
-    pub v_ld_chol: DMatrix<f64>,
-}
-
-impl ChisqBlocks {
-    /// Q for residuals `eta` (vech of S_Full - Sigma, user order) when V_Full is the
-    /// unsmoothed block matrix with V_SNP = D C D.
-    pub fn q(&self, eta: &[f64], d: &[f64]) -> f64 {
-        let k = d.len();
-        let mut q = eta[0] * eta[0] / self.var_snp_se2;
-        for x in 0..k {
-            let ex = eta[1 + x] / d[x];
-            for y in 0..k {
-                q += ex * self.c_inv[(x, y)] * eta[1 + y] / d[y];
-            }
-        }
-        let ld = &eta[k + 1..];
-        for (a, &ea) in ld.iter().enumerate() {
-            for (b, &eb) in ld.iter().enumerate() {
-                q += ea * self.v_ld_inv[(a, b)] * eb;
-            }
-        }
-        q
-    }
-}
 
 /// vech(S - Sigma) in the user's order into `eta`.
 pub fn residual_vech(s_full: &DMatrix<f64>, implied: &DMatrix<f64>, eta: &mut Vec<f64>) {

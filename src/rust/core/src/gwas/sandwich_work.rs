@@ -3,7 +3,7 @@
 
 use nalgebra::DMatrix;
 
-use super::q_stats::ChisqBlocks;
+use super::prepared::ChisqBlocks;
 
 use crate::sem::linalg::invert_in_place;
 use crate::sem::sandwich::Weight;
@@ -25,6 +25,8 @@ pub struct SandwichWork {
     wd_user: DMatrix<f64>,
     /// L' (rows of W Delta in the LD block), L the Cholesky factor of V_LD.
     lt_wd: DMatrix<f64>,
+    /// C D G_s (rows of W Delta in the SNP block, scaled by D, times C).
+    c_dg: DMatrix<f64>,
     /// Sandwich covariance of the free parameters after [`SandwichWork::compute`].
     pub cov: DMatrix<f64>,
 }
@@ -49,6 +51,7 @@ impl SandwichWork {
             half: sq(),
             wd_user: DMatrix::zeros(pstar, n_free),
             lt_wd: DMatrix::zeros(pstar, n_free),
+            c_dg: DMatrix::zeros(pstar, n_free),
             cov: sq(),
         }
     }
@@ -136,7 +139,17 @@ impl SandwichWork {
                 self.v_wd[(x, j)] = d[x] * g[(1 + x, j)];
             }
         }
+        // C (D G_s), once per column rather than once per pair of columns.
         let c = &blocks.c;
+        for j in 0..nf {
+            for x in 0..k {
+                let mut row = 0.0;
+                for y in 0..k {
+                    row += c[(x, y)] * self.v_wd[(y, j)];
+                }
+                self.c_dg[(x, j)] = row;
+            }
+        }
         for i in 0..nf {
             for j in 0..=i {
                 let mut m = blocks.var_snp_se2 * g[(0, i)] * g[(0, j)];
@@ -144,11 +157,7 @@ impl SandwichWork {
                     m += self.lt_wd[(a, i)] * self.lt_wd[(a, j)];
                 }
                 for x in 0..k {
-                    let mut row = 0.0;
-                    for y in 0..k {
-                        row += c[(x, y)] * self.v_wd[(y, j)];
-                    }
-                    m += self.v_wd[(x, i)] * row;
+                    m += self.v_wd[(x, i)] * self.c_dg[(x, j)];
                 }
                 self.meat[(i, j)] = m;
                 self.meat[(j, i)] = m;

@@ -6,8 +6,9 @@
 use nalgebra::DMatrix;
 
 use super::inputs::{CovStruc, GwasOptions, SnpColumns};
-use super::q_stats::ChisqBlocks;
+use super::prepared::{ChisqBlocks, QSnpTarget};
 use super::snp_matrices::{FullSnp, SnpMatrices};
+use super::user_start::UserStart;
 use crate::sem::nearpd::{min_eigenvalue, nearpd};
 use crate::sem::optimiser_tolerances::{GWAS_SLOW_RATIO, GWAS_STEP};
 use crate::sem::partable::{ParOp, ParRow, ParTable, PartableOptions};
@@ -15,16 +16,6 @@ use crate::sem::standardized::row_values;
 use crate::sem::syntax::RelOp;
 use crate::sem::vnames::{FlatRow, VarNames};
 use crate::sem::{Estimator, Model, SemError};
-
-/// A factor whose Q_SNP is reported: its rows `factor ~ SNP` and its indicators (trait
-/// indices), or no indicators when its first indicator is not observed (second order).
-#[derive(Debug, Clone)]
-pub struct QSnpTarget {
-    pub rows: Vec<usize>,
-    pub indicators: Option<Vec<usize>>,
-    /// C^-1 over the indicators (V_SNP of the indicators is D C D).
-    pub c_inv: Option<DMatrix<f64>>,
-}
 
 /// Everything userGWAS needs per SNP, prepared once.
 #[derive(Debug, Clone)]
@@ -38,6 +29,8 @@ pub struct UserGwas {
     pub chisq: Option<ChisqBlocks>,
     pub options: GwasOptions,
     pub q_snp: Vec<QSnpTarget>,
+    /// Per-SNP start from `start`.
+    pub snp_start: UserStart,
 }
 
 /// Everything commonfactorGWAS needs per SNP, prepared once.
@@ -54,6 +47,9 @@ pub struct CommonGwas {
     pub blocks: Option<ChisqBlocks>,
     /// The base SNP's variance (the base solution's SNP effect is relative to it).
     pub base_var_snp: f64,
+    /// Solve the Q follow-up directly under DWLS ([`super::q_follow_up`]); `false` refits it
+    /// with the general fitter (tests compare the two).
+    pub direct_q: bool,
 }
 
 fn input_names(cov: &CovStruc, snp: &str) -> Vec<String> {
@@ -274,6 +270,7 @@ impl UserGwas {
             target.c_inv = target.indicators.as_ref().map(|i| matrices.c_inverse_of(i));
         }
         let chisq = matrices.chisq_blocks();
+        let snp_start = UserStart::new(&model_fit.pt, &q_snp, options.snp_name(), &start);
         Ok(UserGwas {
             df: model_fit.df() as f64,
             npar: model_fit.npar() as f64,
@@ -283,6 +280,7 @@ impl UserGwas {
             chisq,
             options,
             q_snp,
+            snp_start,
         })
     }
 }
@@ -357,6 +355,7 @@ impl CommonGwas {
             k,
             blocks,
             base_var_snp: base.var_snp.first().copied().unwrap_or(f64::NAN),
+            direct_q: true,
         })
     }
 

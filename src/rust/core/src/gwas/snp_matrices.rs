@@ -10,7 +10,7 @@
 use nalgebra::DMatrix;
 
 use super::inputs::{CovStruc, GcMode, SnpColumns};
-use super::q_stats::{eigen_inverse, ChisqBlocks};
+use super::prepared::{eigen_inverse, ChisqBlocks};
 use crate::sem::nearpd::{min_eigenvalue, nearpd};
 use crate::sem::{Estimator, Model, SemError};
 
@@ -46,6 +46,9 @@ pub struct FullSnp {
     pub z_smooth: f64,
     /// D_x = SE_x g(I_xx) varSNP (V_SNP = D C D).
     pub d: Vec<f64>,
+    /// `v_full` holds the previous SNP's unsmoothed matrix: its zeros and V_LD block, which
+    /// no SNP changes, need not be written again.
+    fixed_blocks_written: bool,
 }
 
 impl FullSnp {
@@ -59,6 +62,7 @@ impl FullSnp {
             s_smoothed: false,
             z_smooth: 0.0,
             d: vec![0.0; k],
+            fixed_blocks_written: false,
         }
     }
 }
@@ -214,6 +218,7 @@ impl SnpMatrices {
         {
             out.v_full = nearpd(&out.v_full)?.mat;
             out.v_smoothed = true;
+            out.fixed_blocks_written = false;
         }
         out.s_smoothed = false;
         if !self.s_full_positive_definite(&out.s_full) {
@@ -246,19 +251,22 @@ impl SnpMatrices {
 
     fn fill_v(&self, out: &mut FullSnp) {
         let k = self.k;
-        out.v_full.fill(0.0);
+        if !out.fixed_blocks_written {
+            out.v_full.fill(0.0);
+            let kst = self.v_ld.nrows();
+            for a in 0..kst {
+                for b in 0..kst {
+                    out.v_full[(k + 1 + a, k + 1 + b)] = self.v_ld[(a, b)];
+                }
+            }
+            out.fixed_blocks_written = true;
+        }
         out.v_full[(0, 0)] = self.var_snp_se2;
         for x in 0..k {
             for y in 0..k {
                 let v = out.d[x] * self.c[(x, y)] * out.d[y];
                 out.v_snp[(x, y)] = v;
                 out.v_full[(1 + x, 1 + y)] = v;
-            }
-        }
-        let kst = self.v_ld.nrows();
-        for a in 0..kst {
-            for b in 0..kst {
-                out.v_full[(k + 1 + a, k + 1 + b)] = self.v_ld[(a, b)];
             }
         }
     }

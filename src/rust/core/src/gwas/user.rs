@@ -5,13 +5,15 @@
 use nalgebra::DMatrix;
 
 use super::inputs::SnpColumns;
-use super::q_stats::{q_dense, q_snp, residual_vech, ChisqBlocks};
+use super::prepared::ChisqBlocks;
+use super::q_stats::{q_dense, q_snp, residual_vech};
 use super::sandwich_work::SandwichWork;
 use super::setup::UserGwas;
 use super::snp_matrices::SnpWork;
 use crate::sem::partable::ParOp;
 use crate::sem::sandwich::{defined_variance, Weight};
 use crate::sem::standardized::{defined_parameters, row_values_into};
+use crate::sem::weight::MlWeightWork;
 use crate::sem::{Estimator, Model, SemError};
 
 /// Per-thread buffers.
@@ -19,10 +21,13 @@ use crate::sem::{Estimator, Model, SemError};
 pub struct UserWork {
     snp: SnpWork,
     eta: Vec<f64>,
+    start: Vec<f64>,
     values: Vec<f64>,
     se: Vec<f64>,
     implied: DMatrix<f64>,
     sandwich: SandwichWork,
+    /// ML weight buffers (unused under DWLS).
+    ml: MlWeightWork,
     /// The table has `:=` or constraint rows (their values need more than the sandwich).
     has_derived: bool,
     /// (Q_SNP target, position among the kept rows) for every kept `factor ~ SNP` row.
@@ -38,10 +43,12 @@ impl UserWork {
         UserWork {
             snp: SnpWork::new(k, &gwas.model),
             eta: Vec::new(),
+            start: gwas.start.clone(),
             values: vec![f64::NAN; n_rows],
             se: vec![f64::NAN; n_rows],
             implied: DMatrix::zeros(k + 1, k + 1),
             sandwich: SandwichWork::new(pstar, gwas.model.pt.n_free()),
+            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml { k + 1 } else { 0 }),
             has_derived: gwas.model.pt.rows.iter().any(|r| !r.op.is_parameter()),
             q_slots: gwas
                 .q_snp
@@ -81,8 +88,10 @@ impl UserGwas {
         work.snp.fill(&self.matrices, &self.model, cols, snp)?;
         *out.z_smooth = work.snp.full.z_smooth;
         let full = &work.snp.full;
+        self.snp_start
+            .fill(&self.start, &full.s_full, &full.d, &mut work.start);
         self.model
-            .refit(full.s_full.as_slice(), &work.snp.w, &self.start)?;
+            .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
         row_values_into(&self.model, &mut work.values);
         let blocks = self.chisq.as_ref().filter(|_| !work.snp.full.v_smoothed);
         sandwich_se(&mut self.model, work, blocks, self.options.toler)?;
@@ -126,13 +135,12 @@ fn sandwich_se(
     blocks: Option<&ChisqBlocks>,
     toler: f64,
 ) -> Result<(), SemError> {
-    let ml_weight = match model.estimator() {
-        Estimator::Dwls => None,
-        Estimator::Ml => Some(model.ml_weight()?),
-    };
-    let weight = match &ml_weight {
-        None => Weight::Diagonal(&work.snp.w),
-        Some(full) => Weight::Full(full),
+    let weight = match model.estimator() {
+        Estimator::Dwls => Weight::Diagonal(&work.snp.w),
+        Estimator::Ml => {
+            model.ml_weight_into(&mut work.ml)?;
+            Weight::Full(&work.ml.w)
+        }
     };
     model.delta();
     let delta = &model.fitter.ws.delta;

@@ -10,7 +10,8 @@ use super::estimate::{Estimator, FitInfo, Fitter};
 use super::matrices::{vech_index, Source, Structure};
 use super::partable::{ParOp, ParTable, PartableOptions};
 use super::start::start_values;
-use super::weight::fill_ml_weight;
+use super::linalg::invert_in_place;
+use super::weight::{fill_ml_weight, MlWeightWork};
 
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -237,16 +238,23 @@ impl Model {
     /// lavaan's ML weight at the implied Sigma, with the moments among exogenous observed
     /// variables zeroed when fixed.x is on.
     pub fn ml_weight(&self) -> Result<DMatrix<f64>, SemError> {
+        let mut work = MlWeightWork::new(self.implied().nrows());
+        self.ml_weight_into(&mut work)?;
+        Ok(work.w)
+    }
+
+    /// [`Model::ml_weight`] into `work.w`, allocating nothing (per-SNP loops).
+    pub fn ml_weight_into(&self, work: &mut MlWeightWork) -> Result<(), SemError> {
         let sigma = self.implied();
-        let inv = sigma
-            .clone()
-            .try_inverse()
-            .ok_or_else(|| SemError::NotPositiveDefinite {
+        work.inv.copy_from(sigma);
+        if !invert_in_place(&mut work.inv, &mut work.scratch) {
+            return Err(SemError::NotPositiveDefinite {
                 what: "model-implied covariance matrix".to_string(),
-            })?;
+            });
+        }
         let p = sigma.nrows();
-        let mut w = DMatrix::zeros(p * (p + 1) / 2, p * (p + 1) / 2);
-        fill_ml_weight(&inv, &mut w);
+        let w = &mut work.w;
+        fill_ml_weight(&work.inv, w);
         let ov = &self.pt.names.ov;
         let is_exo = |i: usize| self.pt.rows.iter().any(|r| r.exo && r.lhs == ov[i]);
         for c in 0..p {
@@ -258,7 +266,7 @@ impl Model {
                 }
             }
         }
-        Ok(w)
+        Ok(())
     }
 
     /// GenomicSEM's fallback for models that fail to converge: a lower bound on every free

@@ -21,3 +21,25 @@ pub fn fill_ml_weight(a: &DMatrix<f64>, out: &mut DMatrix<f64>) {
         }
     }
 }
+
+/// Buffers for ML weights computed again and again (per SNP): the weight, Sigma^-1 and
+/// scratch, sized once.
+#[derive(Debug, Clone)]
+pub struct MlWeightWork {
+    pub w: DMatrix<f64>,
+    pub(crate) inv: DMatrix<f64>,
+    pub(crate) scratch: DMatrix<f64>,
+}
+
+impl MlWeightWork {
+    /// Buffers for a p x p implied covariance.
+    pub fn new(p: usize) -> MlWeightWork {
+        let pstar = p * (p + 1) / 2;
+        MlWeightWork {
+            w: DMatrix::zeros(pstar, pstar),
+            inv: DMatrix::zeros(p, p),
+            scratch: DMatrix::zeros(p, p),
+        }
+    }
+}
+
