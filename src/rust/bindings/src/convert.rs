@@ -75,3 +75,15 @@ pub fn one_based(values: &[usize]) -> RResult<Robj> {
         .collect::<RResult<Vec<i32>>>()
         .map(Robj::from)
 }
+
+/// A list of numeric vectors (or matrices, read column-major) as owned vectors.
+pub fn real_vectors(value: &List, what: &str) -> RResult<Vec<Vec<f64>>> {
+    value
+        .values()
+        .map(|v| {
+            v.as_real_slice()
+                .map(|s| s.to_vec())
+                .ok_or_else(|| RError::argument(format!("Every element of `{what}` must be a numeric vector.")))
+        })
+        .collect()
+}
