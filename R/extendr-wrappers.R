@@ -128,7 +128,7 @@ rs_s_ldsc <- function(traits, sample_prev, population_prev, ld, wld, frq, n_bloc
 #' order; `start` one heritability start per piece and trait, `gcov_start` one covariance
 #' start per piece and trait pair (R computes them with lm()'s QR).
 #' @noRd
-rs_hdl <- function(names, ldsc, lam, bstar, start, gcov_start, n, n0, rho, nref, m_ref, method) .Call(wrap__rs_hdl, names, ldsc, lam, bstar, start, gcov_start, n, n0, rho, nref, m_ref, method)
+rs_hdl <- function(names, ldsc, lam, bstar, start, gcov_start, n, n0, rho, nref, m_ref, method, requested_threads) .Call(wrap__rs_hdl, names, ldsc, lam, bstar, start, gcov_start, n, n0, rho, nref, m_ref, method, requested_threads)
 
 #' The .bim and .fam tables of a PLINK prefix.
 #' @noRd

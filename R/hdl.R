@@ -24,7 +24,9 @@
 #' the likelihood leaves each piece's estimate about 1e-3 of its value from the exact
 #' optimum), so only the same search reproduces them to 1e-6. Console lines are printed as
 #' GenomicSEM prints them (silence them with `options(genomicsemrs.verbose = FALSE)`); like
-#' GenomicSEM, `hdl()` writes no log file.
+#' GenomicSEM, `hdl()` writes no log file. The points of each finite-difference gradient are
+#' evaluated in parallel (`options(genomicsemrs.threads = )`, see [genomicsemrs_sitrep()]);
+#' results do not depend on the number of threads.
 #'
 #' @section Differences from GenomicSEM:
 #' * Piece files are matched by the piece number followed by a non-digit, so pieces 10 and
@@ -173,7 +175,8 @@ hdl_fit <- function(panel, gwas, Nref, method, call) {
   names <- vapply(panel$pieces, `[[`, "", "rda")
   rs_value(rs_hdl(names, ldsc, lam, lapply(bstar, unlist, use.names = FALSE),
                   lapply(start, unlist, use.names = FALSE), gcov_start, as.double(n),
-                  as.double(n0), as.double(rho), as.double(Nref), as.double(panel$m_ref), method),
+                  as.double(n0), as.double(rho), as.double(Nref), as.double(panel$m_ref), method,
+                  resolve_cores(NULL, call = call)),
            call = call)
 }
 

@@ -1,8 +1,10 @@
 //! `hdl()`: the panel pieces and aligned effects R prepared in, `S`, `I` and the per-piece
 //! jackknife values out. Runs on the R main thread because R's own L-BFGS-B does the
-//! minimising (see `r_optim.rs`); Ctrl-C is polled between fits.
+//! minimising (see `r_optim.rs`); the points of each finite-difference gradient are evaluated
+//! on a per-call pool. Ctrl-C is polled between fits.
 
-use crate::convert::{named_list, real_vectors};
+use crate::convert::{named_list, optional_int, real_vectors};
+use crate::threads;
 use crate::errors::{core_error, reply, RError};
 use crate::interrupt::interrupt_pending;
 use crate::r_optim::{r_lbfgsb, r_sum};
@@ -30,8 +32,11 @@ fn rs_hdl(
     nref: f64,
     m_ref: f64,
     method: &str,
+    requested_threads: Robj,
 ) -> Robj {
     reply((|| {
+        let (threads, _) = threads::resolve(optional_int(&requested_threads, "cores")?)?;
+        let pool = threads::pool(threads)?;
         let ldsc = real_vectors(&ldsc, "ldsc")?;
         let lam = real_vectors(&lam, "lam")?;
         let bstar = real_vectors(&bstar, "bstar")?;
@@ -79,7 +84,7 @@ fn rs_hdl(
             last_check.set(Instant::now());
             interrupt_pending()
         };
-        let result = hdl(&input, &r_lbfgsb, &r_sum, &stop).map_err(core_error)?;
+        let result = hdl(&input, &r_lbfgsb, &r_sum, Some(&pool), &stop).map_err(core_error)?;
         named_list(vec![
             ("S", result.s.into()),
             ("I", result.i.into()),

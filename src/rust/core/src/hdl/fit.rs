@@ -75,15 +75,17 @@ struct TraitFits {
     genome: Option<[f64; 2]>,
 }
 
-/// Run every cell. `stop` is polled between fits (Ctrl-C).
+/// Run every cell. `stop` is polled between fits (Ctrl-C). The minimiser is called on the
+/// caller's thread; only objective evaluations go to `pool`.
 pub fn hdl(
     input: &HdlInput,
     minimizer: Minimizer<'_>,
     sum: SumFn<'_>,
+    pool: Option<&rayon::ThreadPool>,
     stop: &dyn Fn() -> bool,
 ) -> Result<HdlResult, HdlError> {
     validate(input)?;
-    let ctx = Ctx { input, minimizer, sum, stop };
+    let ctx = Ctx { input, minimizer, sum, pool, stop };
     let k = input.traits.len();
     let p = input.pieces.len();
     let mut fits = Vec::with_capacity(k);
@@ -120,6 +122,8 @@ struct Ctx<'a> {
     input: &'a HdlInput,
     minimizer: Minimizer<'a>,
     sum: SumFn<'a>,
+    /// Evaluates the points of each finite-difference gradient in parallel.
+    pool: Option<&'a rayon::ThreadPool>,
     stop: &'a dyn Fn() -> bool,
 }
 
@@ -214,7 +218,7 @@ fn trait_fits(ctx: &Ctx<'_>, t: usize, tr: &TraitEffects) -> Result<TraitFits, H
         if !start.is_finite() {
             return Err(not_finite(format!("The starting value of trait {} in piece '{}'", t + 1, piece.name)));
         }
-        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &[start, 1.0], &H2_LOWER, &H2_UPPER)
+        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &[start, 1.0], &H2_LOWER, &H2_UPPER, ctx.pool)
             .ok_or_else(|| {
                 not_finite(format!("The heritability likelihood of trait {} in piece '{}'", t + 1, piece.name))
             })?;
@@ -234,7 +238,7 @@ fn trait_fits(ctx: &Ctx<'_>, t: usize, tr: &TraitEffects) -> Result<TraitFits, H
         };
         let h2: Vec<f64> = piece_fits.iter().map(|f| f[0]).collect();
         let start = [(ctx.sum)(&h2), 1.0];
-        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &start, &H2_LOWER, &H2_UPPER)
+        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &start, &H2_LOWER, &H2_UPPER, ctx.pool)
             .ok_or_else(|| not_finite(format!("The genome-wide heritability likelihood of trait {}", t + 1)))?;
         Some([opt.par[0], opt.par[1]])
     } else {
@@ -283,7 +287,7 @@ fn diagonal_cell(ctx: &Ctx<'_>, t: usize, fits: &TraitFits, column: &mut [f64]) 
             lim: lim(),
             sum: ctx.sum,
         };
-        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &genome, &H2_LOWER, &H2_UPPER)
+        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &genome, &H2_LOWER, &H2_UPPER, ctx.pool)
             .ok_or_else(|| not_finite(format!("The leave-one-out heritability likelihood of trait {}", t + 1)))?;
         *slot = opt.par[0];
     }
@@ -328,7 +332,7 @@ fn cross_cell(
             lim: lim(),
             sum: ctx.sum,
         };
-        let opt = optim_lbfgsb(ctx.minimizer, |x| gcov_objective(x, &data), &[start, rho], &GCOV_LOWER, &GCOV_UPPER)
+        let opt = optim_lbfgsb(ctx.minimizer, |x| gcov_objective(x, &data), &[start, rho], &GCOV_LOWER, &GCOV_UPPER, ctx.pool)
             .ok_or_else(|| {
                 not_finite(format!(
                     "The genetic-covariance likelihood of traits {} and {} in piece '{}'",
@@ -360,7 +364,7 @@ fn cross_cell(
             lim: lim(),
             sum: ctx.sum,
         };
-        optim_lbfgsb(ctx.minimizer, |x| gcov_objective(x, &data), start, &GCOV_LOWER, &GCOV_UPPER).ok_or_else(|| {
+        optim_lbfgsb(ctx.minimizer, |x| gcov_objective(x, &data), start, &GCOV_LOWER, &GCOV_UPPER, ctx.pool).ok_or_else(|| {
             not_finite(format!("The genome-wide genetic-covariance likelihood of traits {} and {}", j + 1, d + 1))
         })
     };

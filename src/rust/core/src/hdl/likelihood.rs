@@ -4,7 +4,7 @@
 //! bindings can hand over R's own long-double accumulation and match R to the last bit.
 
 /// `sum()` of a vector; [`crate::rmath::r_sum`] approximates R's, the bindings pass R's exact one.
-pub type SumFn<'a> = &'a dyn Fn(&[f64]) -> f64;
+pub type SumFn<'a> = &'a (dyn Fn(&[f64]) -> f64 + Sync);
 
 /// Fixed inputs of the heritability likelihood.
 pub struct H2Data<'a> {

@@ -29,27 +29,27 @@ pub const NDEPS: f64 = 1e-3;
 /// shortened on the side where a step would leave the box. Non-finite values (where R's
 /// `optim()` stops with an error) are recorded and replaced by a huge finite one, because
 /// R's minimiser may not be handed a non-finite value; the caller checks [`Self::failed`].
-pub struct FiniteDifference<'a, F: FnMut(&[f64]) -> f64> {
+/// With a pool, the 2n points of a gradient are evaluated in parallel (same values).
+pub struct FiniteDifference<'a, F: Fn(&[f64]) -> f64 + Sync> {
     f: F,
     lower: &'a [f64],
     upper: &'a [f64],
     failed: bool,
-    point: Vec<f64>,
+    pool: Option<&'a rayon::ThreadPool>,
 }
 
 const NON_FINITE_STANDIN: f64 = 1e300;
 
-impl<'a, F: FnMut(&[f64]) -> f64> FiniteDifference<'a, F> {
-    pub fn new(f: F, lower: &'a [f64], upper: &'a [f64]) -> Self {
-        Self { f, lower, upper, failed: false, point: Vec::new() }
+impl<'a, F: Fn(&[f64]) -> f64 + Sync> FiniteDifference<'a, F> {
+    pub fn new(f: F, lower: &'a [f64], upper: &'a [f64], pool: Option<&'a rayon::ThreadPool>) -> Self {
+        Self { f, lower, upper, failed: false, pool }
     }
 
     pub fn failed(&self) -> bool {
         self.failed
     }
 
-    fn eval(&mut self, x: &[f64]) -> f64 {
-        let v = (self.f)(x);
+    fn finite(&mut self, v: f64) -> f64 {
         if v.is_finite() {
             v
         } else {
@@ -59,15 +59,16 @@ impl<'a, F: FnMut(&[f64]) -> f64> FiniteDifference<'a, F> {
     }
 }
 
-impl<F: FnMut(&[f64]) -> f64> Objective for FiniteDifference<'_, F> {
+impl<F: Fn(&[f64]) -> f64 + Sync> Objective for FiniteDifference<'_, F> {
     fn value(&mut self, x: &[f64]) -> f64 {
-        self.eval(x)
+        let v = (self.f)(x);
+        self.finite(v)
     }
 
     fn gradient(&mut self, x: &[f64], g: &mut [f64]) {
-        let mut point = std::mem::take(&mut self.point);
-        point.clear();
-        point.extend_from_slice(x);
+        // Points x + step e_i and x - step e_i, steps shortened at the bounds as optim() does.
+        let mut points = Vec::with_capacity(2 * x.len());
+        let mut widths = Vec::with_capacity(x.len());
         for i in 0..x.len() {
             let (mut up_step, mut down_step) = (NDEPS, NDEPS);
             let mut up = x[i] + NDEPS;
@@ -75,23 +76,35 @@ impl<F: FnMut(&[f64]) -> f64> Objective for FiniteDifference<'_, F> {
                 up = self.upper[i];
                 up_step = up - x[i];
             }
-            point[i] = up;
-            let above = self.eval(&point);
             let mut down = x[i] - NDEPS;
             if down < self.lower[i] {
                 down = self.lower[i];
                 down_step = x[i] - down;
             }
-            point[i] = down;
-            let below = self.eval(&point);
-            g[i] = (above - below) / (up_step + down_step);
+            let mut p = x.to_vec();
+            p[i] = up;
+            points.push(p.clone());
+            p[i] = down;
+            points.push(p);
+            widths.push(up_step + down_step);
+        }
+        let f = &self.f;
+        let values: Vec<f64> = match self.pool {
+            Some(pool) if pool.current_num_threads() > 1 => {
+                use rayon::prelude::*;
+                pool.install(|| points.par_iter().map(|p| f(p)).collect())
+            }
+            _ => points.iter().map(|p| f(p)).collect(),
+        };
+        for i in 0..x.len() {
+            let above = self.finite(values[2 * i]);
+            let below = self.finite(values[2 * i + 1]);
+            g[i] = (above - below) / widths[i];
             if !g[i].is_finite() {
                 self.failed = true;
                 g[i] = 0.0;
             }
-            point[i] = x[i];
         }
-        self.point = point;
     }
 }
 
@@ -99,12 +112,13 @@ impl<F: FnMut(&[f64]) -> f64> Objective for FiniteDifference<'_, F> {
 /// would have stopped on a non-finite value.
 pub fn optim_lbfgsb(
     minimizer: Minimizer<'_>,
-    f: impl FnMut(&[f64]) -> f64,
+    f: impl Fn(&[f64]) -> f64 + Sync,
     start: &[f64],
     lower: &[f64],
     upper: &[f64],
+    pool: Option<&rayon::ThreadPool>,
 ) -> Option<Minimum> {
-    let mut objective = FiniteDifference::new(f, lower, upper);
+    let mut objective = FiniteDifference::new(f, lower, upper, pool);
     let minimum = minimizer(&mut objective, start, lower, upper);
     (!objective.failed()).then_some(minimum)
 }
