@@ -33,12 +33,12 @@ hdl_read_gwas <- function(path, panel_snps, call) {
 # Row of `gwas` whose effect lands on each panel SNP: the last row of a repeated SNP, and only
 # the first of a SNP repeated within one piece (GenomicSEM assigned effects by name).
 hdl_panel_rows <- function(gwas, panel) {
-  ids <- unlist(lapply(panel$pieces, `[[`, "id"), use.names = FALSE)
-  piece <- rep(seq_along(panel$pieces), lengths(lapply(panel$pieces, `[[`, "id")))
+  ids <- lapply(panel$pieces, `[[`, "id")
+  piece <- rep(seq_along(panel$pieces), lengths(ids))
   n <- length(gwas$SNP)
-  from_end <- match(ids, rev(gwas$SNP))
+  from_end <- match(unlist(ids, use.names = FALSE), rev(gwas$SNP))
   row <- n + 1L - from_end
-  row[duplicated(data.frame(piece, ids))] <- NA_integer_
+  row[unlist(lapply(ids, duplicated), use.names = FALSE)] <- NA_integer_
   split(row, factor(piece, levels = seq_along(panel$pieces)))
 }
 

@@ -68,10 +68,14 @@ hdl_read_panel <- function(LD.path, call) {
 }
 
 hdl_read_bim <- function(path, call) {
-  bim <- tryCatch(utils::read.table(path, colClasses = "character"), error = function(e) {
-    hdl_panel_error(paste0("Cannot read '", path, "': ", conditionMessage(e)), call)
-  })
-  if (ncol(bim) < 6L) hdl_panel_error(paste0("'", path, "' must have the 6 columns of a .bim file."), call)
+  bim <- tryCatch(scan(path, what = as.list(character(6)), flush = TRUE, quiet = TRUE),
+                  error = function(e) {
+                    hdl_panel_error(paste0("Cannot read '", path, "' as a 6-column .bim file: ",
+                                           conditionMessage(e)), call)
+                  })
+  if (anyNA(bim[[6]]) || !length(bim[[2]])) {
+    hdl_panel_error(paste0("'", path, "' must have the 6 columns of a .bim file."), call)
+  }
   list(bim = path, id = bim[[2]], a2 = bim[[6]])
 }
 

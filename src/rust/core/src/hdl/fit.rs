@@ -3,7 +3,7 @@
 //! genome-wide with leave-one-piece-out refits ("jackknife", HDL's own default).
 
 use super::error::HdlError;
-use super::likelihood::{gcov_objective, h2_objective, GcovData, H2Data, SumFn};
+use super::likelihood::{h2_objective, GcovData, GcovObjective, H2Data, SumFn};
 use super::optim::{optim_lbfgsb, Minimizer};
 
 /// GenomicSEM's lower clamp of the per-eigenvalue variances, `exp(-18)`.
@@ -218,7 +218,8 @@ fn trait_fits(ctx: &Ctx<'_>, t: usize, tr: &TraitEffects) -> Result<TraitFits, H
         if !start.is_finite() {
             return Err(not_finite(format!("The starting value of trait {} in piece '{}'", t + 1, piece.name)));
         }
-        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &[start, 1.0], &H2_LOWER, &H2_UPPER, ctx.pool)
+        // One piece is too little work to share out: threads would cost more than they save.
+        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &[start, 1.0], &H2_LOWER, &H2_UPPER, None)
             .ok_or_else(|| {
                 not_finite(format!("The heritability likelihood of trait {} in piece '{}'", t + 1, piece.name))
             })?;
@@ -332,7 +333,8 @@ fn cross_cell(
             lim: lim(),
             sum: ctx.sum,
         };
-        let opt = optim_lbfgsb(ctx.minimizer, |x| gcov_objective(x, &data), &[start, rho], &GCOV_LOWER, &GCOV_UPPER, ctx.pool)
+        let objective = GcovObjective::new(data);
+        let opt = optim_lbfgsb(ctx.minimizer, |x| objective.value(x), &[start, rho], &GCOV_LOWER, &GCOV_UPPER, None)
             .ok_or_else(|| {
                 not_finite(format!(
                     "The genetic-covariance likelihood of traits {} and {} in piece '{}'",
@@ -364,7 +366,8 @@ fn cross_cell(
             lim: lim(),
             sum: ctx.sum,
         };
-        optim_lbfgsb(ctx.minimizer, |x| gcov_objective(x, &data), start, &GCOV_LOWER, &GCOV_UPPER, ctx.pool).ok_or_else(|| {
+        let objective = GcovObjective::new(data);
+        optim_lbfgsb(ctx.minimizer, |x| objective.value(x), start, &GCOV_LOWER, &GCOV_UPPER, ctx.pool).ok_or_else(|| {
             not_finite(format!("The genome-wide genetic-covariance likelihood of traits {} and {}", j + 1, d + 1))
         })
     };

@@ -60,28 +60,46 @@ pub struct GcovData<'a> {
     pub sum: SumFn<'a>,
 }
 
-/// Minus twice the conditional log-likelihood of `(h12, intercept)`.
-pub fn gcov_objective(param: &[f64], d: &GcovData<'_>) -> f64 {
-    let (h12, int) = (param[0], param[1]);
-    let p1 = d.n0 / d.n1;
-    let p2 = d.n0 / d.n2;
-    let mut logs = Vec::with_capacity(d.lam.len());
-    let mut quads = Vec::with_capacity(d.lam.len());
-    for ((&lam, &b1), &b2) in d.lam.iter().zip(d.bstar1).zip(d.bstar2) {
-        let lam11 = lam_h2(d.h11[0], d.h11[1], lam, d.m, d.nref, d.n1, d.lim);
-        let lam22 = lam_h2(d.h22[0], d.h22[1], lam, d.m, d.nref, d.n2, d.lim);
-        let lam12 = if d.n0 > 0.0 {
-            h12 / d.m * lam * lam + p1 * p2 * int * lam / d.n0
-        } else {
-            h12 / d.m * lam * lam
-        };
-        let u = b2 - lam12 / lam11 * b1;
-        let mut cond = lam22 - lam12 * lam12 / lam11;
-        if cond < d.lim {
-            cond = d.lim;
-        }
-        logs.push(cond.ln());
-        quads.push(u * u / cond);
+/// The genetic-covariance likelihood with the parts that do not depend on the parameters
+/// (each trait's own variances) computed once per fit; the values are the same.
+pub struct GcovObjective<'a> {
+    d: GcovData<'a>,
+    lam11: Vec<f64>,
+    lam22: Vec<f64>,
+}
+
+impl<'a> GcovObjective<'a> {
+    pub fn new(d: GcovData<'a>) -> Self {
+        let lam11 = d.lam.iter().map(|&l| lam_h2(d.h11[0], d.h11[1], l, d.m, d.nref, d.n1, d.lim)).collect();
+        let lam22 = d.lam.iter().map(|&l| lam_h2(d.h22[0], d.h22[1], l, d.m, d.nref, d.n2, d.lim)).collect();
+        Self { d, lam11, lam22 }
     }
-    (d.sum)(&logs) + (d.sum)(&quads)
+
+    /// Minus twice the conditional log-likelihood of `(h12, intercept)`.
+    pub fn value(&self, param: &[f64]) -> f64 {
+        let d = &self.d;
+        let (h12, int) = (param[0], param[1]);
+        let p1 = d.n0 / d.n1;
+        let p2 = d.n0 / d.n2;
+        let n = d.lam.len();
+        let mut logs = Vec::with_capacity(n);
+        let mut quads = Vec::with_capacity(n);
+        for i in 0..n {
+            let (lam, b1, b2) = (d.lam[i], d.bstar1[i], d.bstar2[i]);
+            let (lam11, lam22) = (self.lam11[i], self.lam22[i]);
+            let lam12 = if d.n0 > 0.0 {
+                h12 / d.m * lam * lam + p1 * p2 * int * lam / d.n0
+            } else {
+                h12 / d.m * lam * lam
+            };
+            let u = b2 - lam12 / lam11 * b1;
+            let mut cond = lam22 - lam12 * lam12 / lam11;
+            if cond < d.lim {
+                cond = d.lim;
+            }
+            logs.push(cond.ln());
+            quads.push(u * u / cond);
+        }
+        (d.sum)(&logs) + (d.sum)(&quads)
+    }
 }
