@@ -81,9 +81,11 @@ pub fn real_vectors(value: &List, what: &str) -> RResult<Vec<Vec<f64>>> {
     value
         .values()
         .map(|v| {
-            v.as_real_slice()
-                .map(|s| s.to_vec())
-                .ok_or_else(|| RError::argument(format!("Every element of `{what}` must be a numeric vector.")))
+            v.as_real_slice().map(|s| s.to_vec()).ok_or_else(|| {
+                RError::argument(format!(
+                    "Every element of `{what}` must be a numeric vector."
+                ))
+            })
         })
         .collect()
 }

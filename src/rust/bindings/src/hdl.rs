@@ -4,10 +4,10 @@
 //! on a per-call pool. Ctrl-C is polled between fits.
 
 use crate::convert::{named_list, optional_int, real_vectors};
-use crate::threads;
 use crate::errors::{core_error, reply, RError};
 use crate::interrupt::interrupt_pending;
 use crate::r_optim::{r_lbfgsb, r_sum};
+use crate::threads;
 use extendr_api::prelude::*;
 use gsem_core::hdl::{hdl, HdlInput, HdlMethod, Piece, TraitEffects};
 use std::cell::Cell;

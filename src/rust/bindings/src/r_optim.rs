@@ -77,7 +77,12 @@ extern "C" fn gradient_trampoline(n: c_int, x: *mut f64, g: *mut f64, ex: *mut c
 }
 
 /// Minimise within finite bounds on both sides, as optim() does.
-pub fn r_lbfgsb(objective: &mut dyn Objective, start: &[f64], lower: &[f64], upper: &[f64]) -> Minimum {
+pub fn r_lbfgsb(
+    objective: &mut dyn Objective,
+    start: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+) -> Minimum {
     let n = start.len();
     let mut x = start.to_vec();
     let mut l = lower.to_vec();
@@ -95,7 +100,10 @@ pub fn r_lbfgsb(objective: &mut dyn Objective, start: &[f64], lower: &[f64], upp
     let mut fmin = 0.0f64;
     let (mut fail, mut fncount, mut grcount) = (0 as c_int, 0 as c_int, 0 as c_int);
     let mut msg = [0 as c_char; 120];
-    let mut cb = Callback { objective, panicked: false };
+    let mut cb = Callback {
+        objective,
+        panicked: false,
+    };
     // SAFETY: every buffer holds `n` values (msg: optim uses 60 bytes); the callbacks only
     // touch `cb`, which lives until lbfgsb returns. Called on the R main thread (R_alloc).
     unsafe {
@@ -121,8 +129,12 @@ pub fn r_lbfgsb(objective: &mut dyn Objective, start: &[f64], lower: &[f64], upp
             REPORT,
         );
     }
-    let convergence = if cb.panicked { 52 } else { fail as i32 };
-    Minimum { par: x, value: fmin, convergence }
+    let convergence = if cb.panicked { 52 } else { fail };
+    Minimum {
+        par: x,
+        value: fmin,
+        convergence,
+    }
 }
 
 /// `sum(x)` exactly as R computes it.

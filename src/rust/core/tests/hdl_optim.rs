@@ -35,7 +35,15 @@ fn non_finite_values_are_flagged_not_passed_on() {
 #[test]
 fn h2_likelihood_matches_its_formula_and_clamps() {
     let (lam, bstar) = ([2.0, 1.0], [0.1, -0.2]);
-    let d = H2Data { n: 1000.0, m: 10.0, nref: 5000.0, lam: &lam, bstar: &bstar, lim: (-18.0f64).exp(), sum: &sum };
+    let d = H2Data {
+        n: 1000.0,
+        m: 10.0,
+        nref: 5000.0,
+        lam: &lam,
+        bstar: &bstar,
+        lim: (-18.0f64).exp(),
+        sum: &sum,
+    };
     let v = |l: f64| 0.2 / 10.0 * l * l - 0.2 * l / 5000.0 + 1.0 * l / 1000.0;
     let expected = v(2.0).ln() + v(1.0).ln() + 0.01 / v(2.0) + 0.04 / v(1.0);
     assert!((h2_objective(&[0.2, 1.0], &d) - expected).abs() < 1e-12);

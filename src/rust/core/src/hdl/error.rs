@@ -6,13 +6,25 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub enum HdlError {
     /// A panel piece whose arrays do not fit together.
-    PieceShape { piece: String, detail: String },
+    PieceShape {
+        piece: String,
+        detail: String,
+    },
     /// A trait's aligned effects do not have one value per panel SNP.
-    EffectsShape { trait_index: usize, piece: String, expected: usize, found: usize },
+    EffectsShape {
+        trait_index: usize,
+        piece: String,
+        expected: usize,
+        found: usize,
+    },
     /// A value the likelihood needs is missing or not finite.
-    NotFinite { what: String },
+    NotFinite {
+        what: String,
+    },
     /// The genome-wide genetic-covariance fit failed from every starting value.
-    NoConvergence { traits: (usize, usize) },
+    NoConvergence {
+        traits: (usize, usize),
+    },
     Cancelled,
 }
 

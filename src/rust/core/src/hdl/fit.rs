@@ -85,7 +85,13 @@ pub fn hdl(
     stop: &dyn Fn() -> bool,
 ) -> Result<HdlResult, HdlError> {
     validate(input)?;
-    let ctx = Ctx { input, minimizer, sum, pool, stop };
+    let ctx = Ctx {
+        input,
+        minimizer,
+        sum,
+        pool,
+        stop,
+    };
     let k = input.traits.len();
     let p = input.pieces.len();
     let mut fits = Vec::with_capacity(k);
@@ -130,18 +136,23 @@ struct Ctx<'a> {
 fn validate(input: &HdlInput) -> Result<(), HdlError> {
     for piece in &input.pieces {
         let (m, q) = (piece.ldsc.len(), piece.lam.len());
-        let bad = |detail: String| HdlError::PieceShape { piece: piece.name.clone(), detail };
+        let bad = |detail: String| HdlError::PieceShape {
+            piece: piece.name.clone(),
+            detail,
+        };
         if m == 0 || q == 0 {
             return Err(bad(format!("{m} LD scores and {q} eigenvalues")));
         }
         let finite = |x: &[f64]| x.iter().all(|v| v.is_finite());
-        if !finite(&piece.ldsc) || !finite(&piece.lam)  {
+        if !finite(&piece.ldsc) || !finite(&piece.lam) {
             return Err(bad("it holds missing or non-finite values".into()));
         }
     }
     for (t, tr) in input.traits.iter().enumerate() {
         if !(tr.n.is_finite() && tr.n > 0.0) {
-            return Err(HdlError::NotFinite { what: format!("The median N of trait {}", t + 1) });
+            return Err(HdlError::NotFinite {
+                what: format!("The median N of trait {}", t + 1),
+            });
         }
         for (piece, bs) in input.pieces.iter().zip(&tr.bstar) {
             if bs.len() != piece.lam.len() {
@@ -169,18 +180,31 @@ fn validate(input: &HdlInput) -> Result<(), HdlError> {
     }
     let k = input.traits.len();
     let pairs = k * k.saturating_sub(1) / 2;
-    if input.gcov_start.len() != pairs || input.gcov_start.iter().any(|s| s.len() != input.pieces.len()) {
-        return Err(HdlError::NotFinite { what: "The table of covariance starting values".into() });
+    if input.gcov_start.len() != pairs
+        || input
+            .gcov_start
+            .iter()
+            .any(|s| s.len() != input.pieces.len())
+    {
+        return Err(HdlError::NotFinite {
+            what: "The table of covariance starting values".into(),
+        });
     }
     if input.n0.len() != k * k || input.rho.len() != k * k {
-        return Err(HdlError::NotFinite { what: "The pairwise N0/rho table".into() });
+        return Err(HdlError::NotFinite {
+            what: "The pairwise N0/rho table".into(),
+        });
     }
     for j in 0..k {
         for d in (j + 1)..k {
             let (n0, rho) = (input.n0[j + d * k], input.rho[j + d * k]);
-            if !(n0.is_finite() && n0 >= 0.0) || !rho.is_finite() {
+            if !(n0.is_finite() && n0 >= 0.0 && rho.is_finite()) {
                 return Err(HdlError::NotFinite {
-                    what: format!("The overlap N or Z correlation of traits {} and {}", j + 1, d + 1),
+                    what: format!(
+                        "The overlap N or Z correlation of traits {} and {}",
+                        j + 1,
+                        d + 1
+                    ),
                 });
             }
         }
@@ -216,13 +240,28 @@ fn trait_fits(ctx: &Ctx<'_>, t: usize, tr: &TraitEffects) -> Result<TraitFits, H
         };
         let start = tr.start[q];
         if !start.is_finite() {
-            return Err(not_finite(format!("The starting value of trait {} in piece '{}'", t + 1, piece.name)));
+            return Err(not_finite(format!(
+                "The starting value of trait {} in piece '{}'",
+                t + 1,
+                piece.name
+            )));
         }
         // One piece is too little work to share out: threads would cost more than they save.
-        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &[start, 1.0], &H2_LOWER, &H2_UPPER, None)
-            .ok_or_else(|| {
-                not_finite(format!("The heritability likelihood of trait {} in piece '{}'", t + 1, piece.name))
-            })?;
+        let opt = optim_lbfgsb(
+            ctx.minimizer,
+            |x| h2_objective(x, &data),
+            &[start, 1.0],
+            &H2_LOWER,
+            &H2_UPPER,
+            None,
+        )
+        .ok_or_else(|| {
+            not_finite(format!(
+                "The heritability likelihood of trait {} in piece '{}'",
+                t + 1,
+                piece.name
+            ))
+        })?;
         piece_fits.push([opt.par[0], opt.par[1]]);
     }
     let genome = if input.method == HdlMethod::Jackknife {
@@ -239,13 +278,29 @@ fn trait_fits(ctx: &Ctx<'_>, t: usize, tr: &TraitEffects) -> Result<TraitFits, H
         };
         let h2: Vec<f64> = piece_fits.iter().map(|f| f[0]).collect();
         let start = [(ctx.sum)(&h2), 1.0];
-        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &start, &H2_LOWER, &H2_UPPER, ctx.pool)
-            .ok_or_else(|| not_finite(format!("The genome-wide heritability likelihood of trait {}", t + 1)))?;
+        let opt = optim_lbfgsb(
+            ctx.minimizer,
+            |x| h2_objective(x, &data),
+            &start,
+            &H2_LOWER,
+            &H2_UPPER,
+            ctx.pool,
+        )
+        .ok_or_else(|| {
+            not_finite(format!(
+                "The genome-wide heritability likelihood of trait {}",
+                t + 1
+            ))
+        })?;
         Some([opt.par[0], opt.par[1]])
     } else {
         None
     };
-    Ok(TraitFits { bstar: tr.bstar.clone(), piece: piece_fits, genome })
+    Ok(TraitFits {
+        bstar: tr.bstar.clone(),
+        piece: piece_fits,
+        genome,
+    })
 }
 
 fn concat<'a>(parts: impl Iterator<Item = &'a [f64]>) -> Vec<f64> {
@@ -254,7 +309,13 @@ fn concat<'a>(parts: impl Iterator<Item = &'a [f64]>) -> Vec<f64> {
 
 /// Everything but piece `skip`, concatenated.
 fn without(parts: &[&[f64]], skip: usize) -> Vec<f64> {
-    concat(parts.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, p)| *p))
+    concat(
+        parts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, p)| *p),
+    )
 }
 
 /// Piecewise summary: the sum, the mean intercept and the scaled leave-one-out sums.
@@ -262,14 +323,24 @@ fn piecewise(fits: &[[f64; 2]], column: &mut [f64], sum: SumFn<'_>) -> (f64, f64
     let p = fits.len() as f64;
     let est: Vec<f64> = fits.iter().map(|f| f[0]).collect();
     for (i, slot) in column.iter_mut().enumerate() {
-        let rest: Vec<f64> = est.iter().enumerate().filter(|(k, _)| *k != i).map(|(_, v)| *v).collect();
+        let rest: Vec<f64> = est
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != i)
+            .map(|(_, v)| *v)
+            .collect();
         *slot = (p / (p - 1.0)) * sum(&rest);
     }
     let intercepts: Vec<f64> = fits.iter().map(|f| f[1]).collect();
     (sum(&est), crate::rmath::r_mean(&intercepts))
 }
 
-fn diagonal_cell(ctx: &Ctx<'_>, t: usize, fits: &TraitFits, column: &mut [f64]) -> Result<(f64, f64), HdlError> {
+fn diagonal_cell(
+    ctx: &Ctx<'_>,
+    t: usize,
+    fits: &TraitFits,
+    column: &mut [f64],
+) -> Result<(f64, f64), HdlError> {
     let input = ctx.input;
     let Some(genome) = fits.genome else {
         return Ok(piecewise(&fits.piece, column, ctx.sum));
@@ -288,8 +359,20 @@ fn diagonal_cell(ctx: &Ctx<'_>, t: usize, fits: &TraitFits, column: &mut [f64]) 
             lim: lim(),
             sum: ctx.sum,
         };
-        let opt = optim_lbfgsb(ctx.minimizer, |x| h2_objective(x, &data), &genome, &H2_LOWER, &H2_UPPER, ctx.pool)
-            .ok_or_else(|| not_finite(format!("The leave-one-out heritability likelihood of trait {}", t + 1)))?;
+        let opt = optim_lbfgsb(
+            ctx.minimizer,
+            |x| h2_objective(x, &data),
+            &genome,
+            &H2_LOWER,
+            &H2_UPPER,
+            ctx.pool,
+        )
+        .ok_or_else(|| {
+            not_finite(format!(
+                "The leave-one-out heritability likelihood of trait {}",
+                t + 1
+            ))
+        })?;
         *slot = opt.par[0];
     }
     Ok((genome[0], genome[1]))
@@ -334,15 +417,22 @@ fn cross_cell(
             sum: ctx.sum,
         };
         let objective = GcovObjective::new(data);
-        let opt = optim_lbfgsb(ctx.minimizer, |x| objective.value(x), &[start, rho], &GCOV_LOWER, &GCOV_UPPER, None)
-            .ok_or_else(|| {
-                not_finite(format!(
-                    "The genetic-covariance likelihood of traits {} and {} in piece '{}'",
-                    j + 1,
-                    d + 1,
-                    piece.name
-                ))
-            })?;
+        let opt = optim_lbfgsb(
+            ctx.minimizer,
+            |x| objective.value(x),
+            &[start, rho],
+            &GCOV_LOWER,
+            &GCOV_UPPER,
+            None,
+        )
+        .ok_or_else(|| {
+            not_finite(format!(
+                "The genetic-covariance likelihood of traits {} and {} in piece '{}'",
+                j + 1,
+                d + 1,
+                piece.name
+            ))
+        })?;
         piece_fits.push([opt.par[0], opt.par[1]]);
     }
     let (Some(g1), Some(g2)) = (f1.genome, f2.genome) else {
@@ -367,11 +457,27 @@ fn cross_cell(
             sum: ctx.sum,
         };
         let objective = GcovObjective::new(data);
-        optim_lbfgsb(ctx.minimizer, |x| objective.value(x), start, &GCOV_LOWER, &GCOV_UPPER, ctx.pool).ok_or_else(|| {
-            not_finite(format!("The genome-wide genetic-covariance likelihood of traits {} and {}", j + 1, d + 1))
+        optim_lbfgsb(
+            ctx.minimizer,
+            |x| objective.value(x),
+            start,
+            &GCOV_LOWER,
+            &GCOV_UPPER,
+            ctx.pool,
+        )
+        .ok_or_else(|| {
+            not_finite(format!(
+                "The genome-wide genetic-covariance likelihood of traits {} and {}",
+                j + 1,
+                d + 1
+            ))
         })
     };
-    let (lam, b1, b2) = (concat(lams.iter().copied()), concat(b1s.iter().copied()), concat(b2s.iter().copied()));
+    let (lam, b1, b2) = (
+        concat(lams.iter().copied()),
+        concat(b1s.iter().copied()),
+        concat(b2s.iter().copied()),
+    );
     let h12: Vec<f64> = piece_fits.iter().map(|f| f[0]).collect();
     let mut genome = fit(&lam, &b1, &b2, &[(ctx.sum)(&h12), rho])?;
     if genome.convergence != 0 {
@@ -387,12 +493,19 @@ fn cross_cell(
             }
         }
         if !converged {
-            return Err(HdlError::NoConvergence { traits: (j + 1, d + 1) });
+            return Err(HdlError::NoConvergence {
+                traits: (j + 1, d + 1),
+            });
         }
     }
     for (i, slot) in column.iter_mut().enumerate() {
         check_stop(ctx)?;
-        let opt = fit(&without(&lams, i), &without(&b1s, i), &without(&b2s, i), &genome.par)?;
+        let opt = fit(
+            &without(&lams, i),
+            &without(&b1s, i),
+            &without(&b2s, i),
+            &genome.par,
+        )?;
         *slot = opt.par[0];
     }
     Ok((genome.par[0], genome.par[1]))

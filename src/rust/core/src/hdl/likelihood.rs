@@ -70,8 +70,16 @@ pub struct GcovObjective<'a> {
 
 impl<'a> GcovObjective<'a> {
     pub fn new(d: GcovData<'a>) -> Self {
-        let lam11 = d.lam.iter().map(|&l| lam_h2(d.h11[0], d.h11[1], l, d.m, d.nref, d.n1, d.lim)).collect();
-        let lam22 = d.lam.iter().map(|&l| lam_h2(d.h22[0], d.h22[1], l, d.m, d.nref, d.n2, d.lim)).collect();
+        let lam11 = d
+            .lam
+            .iter()
+            .map(|&l| lam_h2(d.h11[0], d.h11[1], l, d.m, d.nref, d.n1, d.lim))
+            .collect();
+        let lam22 = d
+            .lam
+            .iter()
+            .map(|&l| lam_h2(d.h22[0], d.h22[1], l, d.m, d.nref, d.n2, d.lim))
+            .collect();
         Self { d, lam11, lam22 }
     }
 

@@ -41,8 +41,19 @@ pub struct FiniteDifference<'a, F: Fn(&[f64]) -> f64 + Sync> {
 const NON_FINITE_STANDIN: f64 = 1e300;
 
 impl<'a, F: Fn(&[f64]) -> f64 + Sync> FiniteDifference<'a, F> {
-    pub fn new(f: F, lower: &'a [f64], upper: &'a [f64], pool: Option<&'a rayon::ThreadPool>) -> Self {
-        Self { f, lower, upper, failed: false, pool }
+    pub fn new(
+        f: F,
+        lower: &'a [f64],
+        upper: &'a [f64],
+        pool: Option<&'a rayon::ThreadPool>,
+    ) -> Self {
+        Self {
+            f,
+            lower,
+            upper,
+            failed: false,
+            pool,
+        }
     }
 
     pub fn failed(&self) -> bool {
