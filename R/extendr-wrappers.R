@@ -124,6 +124,12 @@ rs_sim_ldsc <- function(ld, cov, n, r_pheno, int, normals, first, dir, gzip, req
 #' @noRd
 rs_s_ldsc <- function(traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads) .Call(wrap__rs_s_ldsc, traits, sample_prev, population_prev, ld, wld, frq, n_blocks, exclude_cont, requested_threads)
 
+#' `bstar` holds one vector per trait, the pieces' projected effects concatenated in piece
+#' order; `start` one heritability start per piece and trait, `gcov_start` one covariance
+#' start per piece and trait pair (R computes them with lm()'s QR).
+#' @noRd
+rs_hdl <- function(names, ldsc, lam, bstar, start, gcov_start, n, n0, rho, nref, m_ref, method, requested_threads) .Call(wrap__rs_hdl, names, ldsc, lam, bstar, start, gcov_start, n, n0, rho, nref, m_ref, method, requested_threads)
+
 #' The .bim and .fam tables of a PLINK prefix.
 #' @noRd
 rs_read_plink_tables <- function(bim, fam) .Call(wrap__rs_read_plink_tables, bim, fam)

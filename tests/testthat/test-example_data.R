@@ -1,7 +1,7 @@
 test_that("the example data are installed and readable", {
   expect_setequal(genomicsemrs_example(),
                   c("README.md", "eur_ld_chr", "fusion", "gwas", "ldsc_T1_T5.rds",
-                    "reference.1000G.maf.0.005.txt.gz", "single_cell", "stratified",
+                    "reference.1000G.maf.0.005.txt.gz", "single_cell", "stratified", "hdl",
                     "sumstats_T1_T5.rds",
                     "w_hm3.snplist"))
   hm3 <- genomicsemrs:::read_text_table(genomicsemrs_example("w_hm3.snplist"))

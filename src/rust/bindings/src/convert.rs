@@ -108,3 +108,17 @@ pub fn strs<'a>(value: &'a Robj, what: &str) -> RResult<Vec<&'a str>> {
         .map(|it| it.collect())
         .ok_or_else(|| RError::argument(format!("`{what}` must be a character vector.")))
 }
+
+/// A list of numeric vectors (or matrices, read column-major) as owned vectors.
+pub fn real_vectors(value: &List, what: &str) -> RResult<Vec<Vec<f64>>> {
+    value
+        .values()
+        .map(|v| {
+            v.as_real_slice().map(|s| s.to_vec()).ok_or_else(|| {
+                RError::argument(format!(
+                    "Every element of `{what}` must be a numeric vector."
+                ))
+            })
+        })
+        .collect()
+}

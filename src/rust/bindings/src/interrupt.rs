@@ -25,7 +25,7 @@ extern "C" fn check_interrupt(_data: *mut c_void) {
 }
 
 /// True when the user pressed Ctrl-C since the last check. Main thread only.
-fn interrupt_pending() -> bool {
+pub fn interrupt_pending() -> bool {
     // SAFETY: R_ToplevelExec returns FALSE (0) when the function was left by a jump
     // (an interrupt); it is safe to call from the main thread during a .Call.
     unsafe { R_ToplevelExec(check_interrupt, std::ptr::null_mut()) == 0 }

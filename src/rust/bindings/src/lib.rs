@@ -8,12 +8,14 @@ mod errors;
 mod fusion;
 mod grm;
 mod gwas;
+mod hdl;
 mod interrupt;
 mod io;
 mod lapack;
 mod ldsc;
 mod map_cis;
 mod munge;
+mod r_optim;
 mod sem;
 mod simld;
 mod single_cell;
@@ -43,5 +45,6 @@ extendr_module! {
     use snp_sets;
     use simld;
     use stratified;
+    use hdl;
     use map_cis;
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod fusion;
 pub mod gwas;
+pub mod hdl;
 pub mod io;
 pub mod ldsc;
 pub mod munge;
