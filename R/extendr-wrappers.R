@@ -88,6 +88,12 @@ rs_fit_genes_sc <- function(stage1, expr, n_genes, genes, tau, requested_threads
 #' @noRd
 rs_fit_null_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads) .Call(wrap__rs_fit_null_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads)
 
+#' Fit the count genes `genes` (1-based rows of the count source). `counts` is a double
+#' matrix (genes x cells), or `NULL` with the slots `p`, `i`, `x` of a dgCMatrix with
+#' `n_genes` rows in `sparse_p`, `sparse_i`, `sparse_x` (empty vectors for a dense matrix).
+#' @noRd
+rs_fit_counts_sc <- function(counts, sparse_p, sparse_i, sparse_x, n_genes, genes, donor_of_cell, n_donors, kernel, design, n_columns, offset, family, requested_threads) .Call(wrap__rs_fit_counts_sc, counts, sparse_p, sparse_i, sparse_x, n_genes, genes, donor_of_cell, n_donors, kernel, design, n_columns, offset, family, requested_threads)
+
 #' @noRd
 rs_gls <- function(x, omega, y) .Call(wrap__rs_gls, x, omega, y)
 

@@ -98,9 +98,10 @@
 #' head(fit$fixed_effects)
 fit_null_sc <- function(expr, cells, grm = NULL, donor = "donor_id", covariates = character(),
                         donor_covariates = NULL, trait_type = "quantitative", tau = "per_gene",
-                        cores = NULL, future = NULL, batch_size = 256L, checkpoint = NULL) {
+                        cores = NULL, future = NULL, batch_size = 256L, checkpoint = NULL,
+                        family = "poisson") {
   fit_null_engine(expr, cells, grm, donor, covariates, donor_covariates, trait_type, tau, cores,
-                  future, batch_size, checkpoint, call = sys.call())
+                  future, batch_size, checkpoint, call = sys.call(), family = family)
 }
 
 #' Fit null models with one observation per sample
@@ -132,7 +133,7 @@ fit_null_sc <- function(expr, cells, grm = NULL, donor = "donor_id", covariates 
 #' fit_null(rbind(trait = drop(y)), samples, grm = grm, covariates = "age", cores = 1)
 fit_null <- function(expr, samples, grm, id = "sample_id", covariates = character(),
                      trait_type = "quantitative", tau = "per_gene", cores = NULL,
-                     future = NULL, batch_size = 256L, checkpoint = NULL) {
+                     future = NULL, batch_size = 256L, checkpoint = NULL, family = "poisson") {
   call <- sys.call()
   if (missing(grm) || is.null(grm)) {
     gsem_abort(paste0("`grm` is required: with one observation per sample and no GRM the ",
@@ -148,11 +149,12 @@ fit_null <- function(expr, samples, grm, id = "sample_id", covariates = characte
     }
   }
   fit_null_engine(expr, samples, grm, id, covariates, NULL, trait_type, tau, cores, future,
-                  batch_size, checkpoint, call = call)
+                  batch_size, checkpoint, call = call, family = family)
 }
 
 #' @export
 print.gsem_null_sc <- function(x, n = 6L, ...) {
+  if (identical(x$trait_type, "count")) return(print_count_fit(x, n))
   genes <- x$genes
   ok <- genes$status == "ok"
   kernel <- if (x$kernel == "grm") "K = GRM" else "K = I (donor random intercept)"

@@ -17,6 +17,7 @@ mod munge;
 mod sem;
 mod simld;
 mod single_cell;
+mod single_cell_counts;
 mod single_cell_state;
 mod sitrep;
 mod snp_sets;
@@ -38,6 +39,7 @@ extendr_module! {
     use sumstats;
     use grm;
     use single_cell;
+    use single_cell_counts;
     use covariance;
     use fusion;
     use snp_sets;

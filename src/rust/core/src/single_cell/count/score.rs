@@ -1,0 +1,1 @@
+//! The count score test at a converged PQL fit and the Poisson saddle-point approximation.
