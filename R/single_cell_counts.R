@@ -151,6 +151,7 @@ count_fit_object <- function(source, donors, x, offset, family, tasks, results, 
   beta <- matrix(NA_real_, p, n)
   se <- matrix(NA_real_, p, n)
   residual <- matrix(NA_real_, m, n, dimnames = list(donors$ids, source$genes))
+  missing <- vector("list", n)
   for (k in seq_along(tasks)) {
     at <- tasks[[k]]$genes
     r <- results[[k]]
@@ -167,6 +168,7 @@ count_fit_object <- function(source, donors, x, offset, family, tasks, results, 
     beta[, at] <- matrix(r$beta, p)
     se[, at] <- matrix(r$se, p)
     residual[, at] <- matrix(r$residual, m)
+    missing[at] <- r$missing_cells
   }
   ok <- genes$status == "ok"
   genes$tau[!ok] <- NA_real_
@@ -193,7 +195,7 @@ count_fit_object <- function(source, donors, x, offset, family, tasks, results, 
          kernel = if (is.null(donors$kernel)) "identity" else "grm",
          tau = "per_gene", n_cells = source$n_cells, trait_type = "count", family = family,
          count = list(x = x, offset = offset, kernel = donors$kernel, residual = residual,
-                      beta = beta)),
+                      beta = beta, missing_cells = missing)),
     class = "gsem_null_sc"
   )
 }

@@ -14,6 +14,7 @@
 mod batch;
 mod error;
 mod glm;
+mod map;
 mod pql;
 mod root;
 pub mod score;
@@ -23,5 +24,6 @@ mod working;
 
 pub use batch::{fit_count_genes, CountSource};
 pub use error::{CountError, CountStatus};
+pub use map::{map_count_genes, CountMapGene, CountMapResult};
 pub use pql::{fit_count_gene, CountFamily, CountGeneFit, CountModel};
 pub use theta::theta_ml;

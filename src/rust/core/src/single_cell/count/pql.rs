@@ -62,6 +62,8 @@ pub struct CountGeneFit {
     pub se: Vec<f64>,
     /// r = Z' Sigma^-1 (Y~ - X beta): the donor score residual; the BLUP is `tau K r`.
     pub residual: Vec<f64>,
+    /// Cells not observed for this gene (0-based).
+    pub missing_cells: Vec<usize>,
     pub n_cells: usize,
     pub n_donors: usize,
 }
@@ -81,6 +83,7 @@ impl CountGeneFit {
             beta: vec![f64::NAN; p],
             se: vec![f64::NAN; p],
             residual: vec![f64::NAN; m],
+            missing_cells: Vec::new(),
             n_cells: 0,
             n_donors: 0,
         }
@@ -244,6 +247,7 @@ pub fn fit_count_gene(model: &CountModel, y: &[f64], nb: bool) -> CountGeneFit {
         residual[d] = fit.residual[j];
     }
     fit.residual = residual;
+    fit.missing_cells = (0..n_all).filter(|&i| y[i].is_nan()).collect();
     fit.n_cells = n;
     fit.n_donors = m;
     fit
@@ -263,6 +267,7 @@ fn to_fit(f: Pql, theta: f64, theta_iterations: usize) -> CountGeneFit {
         beta: f.beta,
         se: f.se,
         residual: f.residual,
+        missing_cells: Vec::new(),
         n_cells: 0,
         n_donors: 0,
     }
