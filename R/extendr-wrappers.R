@@ -88,6 +88,20 @@ rs_fit_genes_sc <- function(stage1, expr, n_genes, genes, tau, requested_threads
 #' @noRd
 rs_fit_null_sc <- function(donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads) .Call(wrap__rs_fit_null_sc, donor_of_cell, n_donors, kernel, design, n_columns, names, expr, n_genes, shared, tau, requested_threads)
 
+#' Fit the count genes `genes` (1-based rows of the count source). `counts` is a double
+#' matrix (genes x cells), or `NULL` with the slots `p`, `i`, `x` of a dgCMatrix with
+#' `n_genes` rows in `sparse_p`, `sparse_i`, `sparse_x` (empty vectors for a dense matrix).
+#' @noRd
+rs_fit_counts_sc <- function(counts, sparse_p, sparse_i, sparse_x, n_genes, genes, donor_of_cell, n_donors, kernel, design, n_columns, offset, family, requested_threads) .Call(wrap__rs_fit_counts_sc, counts, sparse_p, sparse_i, sparse_x, n_genes, genes, donor_of_cell, n_donors, kernel, design, n_columns, offset, family, requested_threads)
+
+#' Score tests of count genes. `genotypes` is a .bed path (with `n_samples`, `n_variants`) or
+#' a donors x variants double matrix; `donor_rows` the 1-based genotype row of each donor of
+#' the fit; `scan` 1-based variant indices in scan order; per gene (`genes` 1-based ids):
+#' `tau`, `theta`, a column of `beta` (p x k) and of `residual` (M x k), its missing cells
+#' (list of 1-based cell indices) and its window `start` (0-based) .. `end` (exclusive).
+#' @noRd
+rs_map_cis_counts <- function(genotypes, n_samples, n_variants, donor_rows, scan, genes, tau, theta, beta, residual, missing, start, end, donor_of_cell, kernel, design, n_columns, offset, min_mac, max_missing, requested_threads) .Call(wrap__rs_map_cis_counts, genotypes, n_samples, n_variants, donor_rows, scan, genes, tau, theta, beta, residual, missing, start, end, donor_of_cell, kernel, design, n_columns, offset, min_mac, max_missing, requested_threads)
+
 #' @noRd
 rs_gls <- function(x, omega, y) .Call(wrap__rs_gls, x, omega, y)
 

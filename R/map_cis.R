@@ -36,6 +36,13 @@
 #'   warning (class `genomicsemrs_warning_map_cis`) that counts them; `n_var_window` counts
 #'   the pairs kept. The variants between a gene's first and last paired variant are read and
 #'   projected, so the pairs are meant to be cis.
+#' @section Count traits: On a count fit (`trait_type = "count"`) the test is the score test
+#'   of the PQL working model at the converged null (`T = sum_i (Zg)_i (y_i - mu_i) w_i /
+#'   mu_i`, `Var(T) = (Zg)' P (Zg)` exactly, at donor level), with SAIGE-QTL's saddle-point
+#'   approximation for Poisson fits when `|z| > 2`: `p.value` (SPA when `Is.SPA`),
+#'   `p.value.NA` (normal approximation), and `SE = |BETA| / |qnorm(p.value / 2)|` for SPA
+#'   rows (SAIGE >= 1.3), `1 / sqrt(var)` otherwise. `BETA` is on the log scale. The gene
+#'   table carries `phi` and `theta` instead of `s2e`.
 #'
 #' @section Parallelism, progress and interrupts: Genes are processed in batches of
 #'   `batch_size` (sorted by window); within a batch the Rust core uses `cores` threads. With
@@ -44,7 +51,7 @@
 #'   depend on the plan. Progress over batches is reported through progressr. Ctrl-C stops a
 #'   sequential run within a second.
 #'
-#' @param null A [fit_null_sc()] or [fit_null()] result (quantitative traits).
+#' @param null A [fit_null_sc()] or [fit_null()] result (quantitative or count traits).
 #' @param genotypes A PLINK prefix, or `list(dosage =, variants =)` (see Genotypes).
 #' @param genes Data frame with one row per gene to map: `gene_id` (genes of `null`),
 #'   `chrom` (or `CHR`) and `tss` (or `TSS`). With a column `MarkerID`, one row per explicit
@@ -96,6 +103,10 @@ map_cis <- function(null, genotypes, genes, window = 1e6, min_mac = 1, max_missi
                     cores = NULL, future = NULL, batch_size = 256L, checkpoint = NULL,
                     output = NULL) {
   call <- sys.call()
+  if (inherits(null, "gsem_null_sc") && identical(null$trait_type, "count")) {
+    return(map_cis_counts(null, genotypes, genes, window, min_mac, max_missing, cores, future,
+                          batch_size, checkpoint, output, call))
+  }
   check_null_fit(null, call)
   window <- check_number(window, "window", lower = 0, call = call)
   min_mac <- check_number(min_mac, "min_mac", lower = 0, call = call)

@@ -6,8 +6,13 @@
 default_batch_size <- 256L
 
 fit_null_engine <- function(expr, cells, grm, donor, covariates, donor_covariates, trait_type,
-                            tau, cores, future, batch_size, checkpoint, call) {
+                            tau, cores, future, batch_size, checkpoint, call,
+                            family = "poisson") {
   check_trait_type(trait_type, call)
+  if (identical(trait_type, "count")) {
+    return(fit_null_counts(expr, cells, grm, donor, covariates, donor_covariates, family, tau,
+                           cores, future, batch_size, checkpoint, call))
+  }
   tau_mode <- check_tau(tau, call)
   threads <- resolve_cores(cores, call = call)
   use_future <- resolve_future(future, call)
@@ -44,10 +49,7 @@ fit_null_engine <- function(expr, cells, grm, donor, covariates, donor_covariate
 }
 
 check_trait_type <- function(trait_type, call) {
-  if (!identical(trait_type, "quantitative")) {
-    gsem_abort(paste0("`trait_type` must be \"quantitative\"; count traits (a Poisson mixed model) ",
-                      "are not implemented yet."), call = call)
-  }
+  check_string(trait_type, "trait_type", choices = c("quantitative", "count"), call = call)
 }
 
 check_tau <- function(tau, call) {

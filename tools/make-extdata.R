@@ -80,6 +80,13 @@ if (dir.exists(step2)) {
   genes <- genes[genes$trait_type == "quantitative", c("gene_id", "chrom", "tss")]
   utils::write.table(genes, file.path(sc_dst, "genes.tsv"), sep = "\t", quote = FALSE,
                      row.names = FALSE)
+  # Count traits: the step-2 simulated counts (20 genes, NA = cell not observed) and their
+  # cis map, copied unchanged.
+  file.copy(file.path(step2, "counts.tsv.gz"), sc_dst, overwrite = TRUE)
+  counts_map <- utils::read.delim(file.path(step2, "genes.tsv"), stringsAsFactors = FALSE)
+  counts_map <- counts_map[counts_map$trait_type == "count", c("gene_id", "chrom", "tss")]
+  utils::write.table(counts_map, file.path(sc_dst, "genes_counts.tsv"), sep = "\t",
+                     quote = FALSE, row.names = FALSE)
 }
 # GenomicSEM's own ldsc() result on the full reference set (out/ldsc.rds), copied unchanged so
 # that usermodel()/commonfactor() examples and tests have a covariance structure to fit.

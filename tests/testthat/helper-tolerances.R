@@ -213,3 +213,20 @@ hdl_tolerances <- list(
   # S against its standard error, the issue's criterion for values with an SE.
   of_se = 1e-3
 )
+
+# Count traits (fit_null_sc(trait_type = "count")) against the step-2 PQL goldens (dense
+# cell-level PQL, REML, phi = 1, stopped at max|d eta| < 1e-11). The reference README's
+# suggested tolerances: s2g 1e-6 relative (boundary genes exactly 0 or below 1e-8), fixed
+# effects 1e-6 absolute, NB theta 1e-5 relative (the criterion is flat to ~1e-6 in tau; both
+# sides locate the root of its derivative). Measured worst: s2g 8.9e-10, fixed effects 1.3e-9,
+# theta 1.1e-11 (K = GRM).
+count_tolerances <- list(
+  s2g_rel = 1e-6,
+  boundary = 1e-8,
+  fixef_abs = 1e-6,
+  theta_rel = 1e-5,
+  # Score test (map_cis on a count fit): Tstat/var/BETA relative, log10 p absolute (SPA
+  # included), as the README suggests for a null iterated to 1e-10.
+  stat_rel = 1e-6,
+  log10p_abs = 1e-4
+)

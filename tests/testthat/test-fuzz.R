@@ -122,7 +122,8 @@ fuzz_targets <- function(dir) {
 test_that("every exported function turns mutated arguments into classed errors or checked results", {
   dir <- withr::local_tempdir()
   targets <- c(fuzz_targets(dir), fuzz_targets_helpers(dir), fuzz_targets_inputs(dir),
-               fuzz_targets_stratified(dir), fuzz_targets_cis(dir), fuzz_targets_hdl(dir))
+               fuzz_targets_stratified(dir), fuzz_targets_cis(dir), fuzz_targets_hdl(dir),
+               fuzz_targets_counts(dir))
   withr::local_dir(dir)  # whatever a mutated argument makes a function write stays in `dir`
   random <- as.integer(Sys.getenv("GENOMICSEMRS_FUZZ_RANDOM", "0"))
   results <- fuzz_run(targets, extra_random = random, seed = 20261202)

@@ -243,7 +243,7 @@ test_that("bad input gives clear classed errors", {
     fit_null_sc(expr, d$cells[-1, ])
     fit_null_sc(expr, d$cells, donor = "donor")
     fit_null_sc(expr, d$cells, covariates = c("age", "weight"))
-    fit_null_sc(expr, d$cells, trait_type = "count")
+    fit_null_sc(expr, d$cells, trait_type = "binary")
     fit_null_sc(expr, d$cells, tau = -1)
     fit_null_sc(list(1, 2), d$cells)
   })

@@ -19,6 +19,7 @@ mod r_optim;
 mod sem;
 mod simld;
 mod single_cell;
+mod single_cell_counts;
 mod single_cell_state;
 mod sitrep;
 mod snp_sets;
@@ -40,6 +41,7 @@ extendr_module! {
     use sumstats;
     use grm;
     use single_cell;
+    use single_cell_counts;
     use covariance;
     use fusion;
     use snp_sets;

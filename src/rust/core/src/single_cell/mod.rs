@@ -14,6 +14,7 @@
 //! genes are a [`GeneStatus`] in each [`GeneFit`].
 
 pub mod association;
+pub mod count;
 mod dense;
 mod eigen;
 mod error;
