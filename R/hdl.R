@@ -189,7 +189,7 @@ hdl_slope <- function(x, y, w = NULL) {
     X <- X * sw
     y <- y * sw
   }
-  .lm.fit(X, y)$coefficients[2]
+  stats::.lm.fit(X, y)$coefficients[2]
 }
 
 # HDL's heritability start: the weighted slope times M, with weights from the OLS slope.
