@@ -11,8 +11,10 @@
 
 mod error;
 mod fit;
+mod input;
 pub mod likelihood;
 pub mod optim;
 
 pub use error::HdlError;
-pub use fit::{hdl, HdlInput, HdlMethod, HdlResult, Piece, TraitEffects};
+pub use fit::hdl;
+pub use input::{HdlInput, HdlMethod, HdlResult, Piece, TraitEffects};
