@@ -10,6 +10,7 @@
 //! * [`output`]: the variant table written from here, one gzip member per gene.
 
 pub mod acat;
+mod cpu_time;
 mod error;
 pub mod genotypes;
 mod map;
@@ -17,9 +18,11 @@ pub mod output;
 pub mod plink;
 pub mod score;
 pub mod summary;
+mod task;
 
 pub use error::AssociationError;
 pub use genotypes::GenotypeSource;
-pub use map::{map_group, GeneResult, GeneTask, MapOptions, MapTimings};
+pub use map::map_group;
+pub use task::{GeneResult, GeneTask, MapOptions, MapTimings};
 pub use output::{GeneLabel, VariantFile, VariantLabels, VARIANT_COLUMNS};
 pub use summary::{FilterOptions, VariantFilter, VariantSummary};

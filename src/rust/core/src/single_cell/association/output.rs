@@ -6,7 +6,7 @@
 //! Numbers are written as the shortest text that reads back to the same double (integers
 //! without a decimal point), missing values as `NA`, as R's readers expect.
 
-use super::map::GeneResult;
+use super::task::GeneResult;
 use super::AssociationError;
 use flate2::write::GzEncoder;
 use flate2::Compression;
