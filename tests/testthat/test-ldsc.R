@@ -37,30 +37,27 @@ reference_workdir <- function(where, env = parent.frame()) {
   file.path(where, paste0(traits5, ".sumstats.gz"))
 }
 
-test_that("ldsc() reproduces the reference run (stand = TRUE, liability), log included", {
+# One reference run of ldsc() on the five munged traits: `options` on top of the shared
+# arguments, compared with the golden `golden` and the golden log of the same `log` name.
+expect_reference_ldsc <- function(log, golden, options) {
   data <- reference_dir("genomicsem", "data")
   out <- reference_dir("genomicsem", "out")
   files <- reference_workdir(".")
-  ours <- ldsc_quietly(traits = basename(files), sample.prev = sample_prev5,
-                       population.prev = population_prev5, ld = file.path(data, "eur_ld_chr"),
-                       wld = file.path(data, "eur_w_ld_chr"), trait.names = traits5,
-                       ldsc.log = "ldsc_T1_T5", stand = TRUE)
-  expect_ldsc_equal(ours, readRDS(file.path(out, "ldsc.rds")), "out/ldsc.rds")
-  expect_identical(log_without_times("ldsc_T1_T5_ldsc.log"),
-                   log_without_times(file.path(out, "ldsc_T1_T5_ldsc.log")))
+  args <- list(traits = basename(files), sample.prev = sample_prev5,
+               population.prev = population_prev5, ld = file.path(data, "eur_ld_chr"),
+               wld = file.path(data, "eur_w_ld_chr"), trait.names = traits5, ldsc.log = log)
+  ours <- do.call(ldsc_quietly, c(args, options))
+  expect_ldsc_equal(ours, readRDS(file.path(out, golden)), file.path("out", golden))
+  log_file <- paste0(log, "_ldsc.log")
+  expect_identical(log_without_times(log_file), log_without_times(file.path(out, log_file)))
+}
+
+test_that("ldsc() reproduces the reference run (stand = TRUE, liability), log included", {
+  expect_reference_ldsc("ldsc_T1_T5", "ldsc.rds", list(stand = TRUE))
 })
 
 test_that("ldsc() reproduces the reference run with separate weights, log included", {
-  data <- reference_dir("genomicsem", "data")
-  out <- reference_dir("genomicsem", "out")
-  files <- reference_workdir(".")
-  ours <- ldsc_quietly(traits = basename(files), sample.prev = sample_prev5,
-                       population.prev = population_prev5, ld = file.path(data, "eur_ld_chr"),
-                       wld = file.path(data, "eur_w_ld_chr"), trait.names = traits5,
-                       ldsc.log = "ldsc_sepw", sep_weights = TRUE)
-  expect_ldsc_equal(ours, readRDS(file.path(out, "ldsc_sep_weights.rds")), "out/ldsc_sep_weights.rds")
-  expect_identical(log_without_times("ldsc_sepw_ldsc.log"),
-                   log_without_times(file.path(out, "ldsc_sepw_ldsc.log")))
+  expect_reference_ldsc("ldsc_sepw", "ldsc_sep_weights.rds", list(sep_weights = TRUE))
 })
 
 test_that("ldsc() reproduces every extended golden (options of extended/calls.R), logs included", {
