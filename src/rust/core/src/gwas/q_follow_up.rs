@@ -138,13 +138,15 @@ impl QFollowUp {
         let blocks = blocks
             .filter(|_| !full.v_smoothed)
             .map(|bl| (bl, full.d.as_slice()));
-        Some(sandwich.compute(
+        // Only the covariance of the direct effects (free parameters 0..k) enters Q.
+        Some(sandwich.compute_selected(
             &self.delta,
             Weight::Diagonal(&self.w),
             &full.v_full,
             blocks,
             &self.identity,
             toler,
+            &self.identity[..k],
         ))
     }
 

@@ -3,6 +3,27 @@
 
 use nalgebra::DMatrix;
 
+/// x'y with four partial sums: the additions of one running sum wait on each other (~4
+/// cycles apiece), four independent sums keep the adder busy. Rounds differently from a
+/// single running sum (last bits only).
+pub fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let mut acc = [0.0f64; 4];
+    let (xc, yc) = (x.chunks_exact(4), y.chunks_exact(4));
+    let (xr, yr) = (xc.remainder(), yc.remainder());
+    for (a, b) in xc.zip(yc) {
+        for i in 0..4 {
+            acc[i] += a[i] * b[i];
+        }
+    }
+    let mut tail = 0.0;
+    for (a, b) in xr.iter().zip(yr) {
+        tail += a * b;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
 /// Inverts the square matrix `a` in place by Gauss-Jordan elimination with partial pivoting,
 /// using `work` (same shape) as scratch. Returns false when `a` is singular.
 pub fn invert_in_place(a: &mut DMatrix<f64>, work: &mut DMatrix<f64>) -> bool {
