@@ -5,7 +5,7 @@ use nalgebra::DMatrix;
 
 use super::prepared::ChisqBlocks;
 
-use crate::sem::linalg::invert_in_place;
+use crate::sem::linalg::{invert_in_place, spd_invert_in_place};
 use crate::sem::sandwich::Weight;
 use crate::sem::SemError;
 
@@ -134,7 +134,10 @@ impl SandwichWork {
         }
         delta.tr_mul_to(&self.wd, &mut self.info);
         self.bread.copy_from(&self.info);
-        let invertible = invert_in_place(&mut self.bread, &mut self.scratch);
+        // D'WD is symmetric positive definite unless (nearly) singular: Cholesky first,
+        // Gauss-Jordan (the general rule's verdict) only when that fails.
+        let invertible = spd_invert_in_place(&mut self.bread, &mut self.scratch)
+            || invert_in_place(&mut self.bread, &mut self.scratch);
         let rcond = if invertible {
             1.0 / (norm1(&self.info) * norm1(&self.bread))
         } else {
