@@ -43,19 +43,21 @@ user_gwas_output <- function(snps, rows, results, prepared, opts, printwarn, sub
   se <- nan_to_na(gwas_collect(results, "se"))
   if (!sub) est[rep(rows$op %in% c("<", ">", "<=", ">="), n)] <- NA_real_
   z <- est / se
-  chisq <- nan_to_na(rep(gwas_collect(results, "chisq"), each = m))
   df <- as.double(prepared$df)
   # Columns are assembled as a list and classed once: data.frame() and `[.data.frame` would
   # check names and row names of a million-row table for nothing.
   per_snp <- if (m == 1L) identity else function(x) rep(x, each = m)
+  # The chi-square is one per SNP: its p-value and AIC are computed once per SNP, then repeated.
+  chisq_snp <- nan_to_na(gwas_collect(results, "chisq"))
+  chisq <- per_snp(chisq_snp)
   long <- c(
     lapply(ids, per_snp),
     list(lhs = rep(rows$lhs, n), op = rep(rows$op, n), rhs = rep(rows$rhs, n),
          free = rep(as.integer(rows$free), n), label = rep(rows$label, n),
          est = est, SE = se, Z_Estimate = z, Pval_Estimate = 2 * stats::pnorm(-abs(z)),
          chisq = chisq, chisq_df = rep(df, n * m),
-         chisq_pval = stats::pchisq(chisq, df, lower.tail = FALSE),
-         AIC = chisq + 2 * as.double(prepared$npar))
+         chisq_pval = per_snp(stats::pchisq(chisq_snp, df, lower.tail = FALSE)),
+         AIC = per_snp(chisq_snp + 2 * as.double(prepared$npar)))
   )
   long <- as_data_frame(long, n * m)
   if (opts$Q_SNP) {

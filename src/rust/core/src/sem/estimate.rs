@@ -7,7 +7,7 @@ use nalgebra::DMatrix;
 
 use super::constraints::Reduction;
 use super::error::SemError;
-use super::linalg::{cholesky_solve, dot, spd_logdet_inverse};
+use super::linalg::{cholesky_solve, spd_logdet_inverse};
 use super::matrices::{vech_index, Structure, Workspace};
 use super::weight::fill_ml_weight;
 
@@ -329,6 +329,7 @@ impl Fitter {
                 }
             }
         }
+        let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>();
         let (jac, wj) = (self.jac.as_slice(), self.wj.as_slice());
         for j in 0..nv {
             let jc = &jac[j * pstar..(j + 1) * pstar];

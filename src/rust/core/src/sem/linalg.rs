@@ -85,22 +85,29 @@ pub fn invert_in_place(a: &mut DMatrix<f64>, work: &mut DMatrix<f64>) -> bool {
 /// Returns false when `m` is not positive definite.
 pub fn cholesky_solve(m: &mut [f64], stride: usize, n: usize, b: &mut [f64]) -> bool {
     for j in 0..n {
-        let row_j = j * stride;
-        let d = m[row_j + j] - dot(&m[row_j..row_j + j], &m[row_j..row_j + j]);
+        let mut d = m[j * stride + j];
+        for k in 0..j {
+            d -= m[j * stride + k] * m[j * stride + k];
+        }
         if d.is_nan() || d <= 0.0 || d.is_infinite() {
             return false;
         }
         let d = d.sqrt();
-        m[row_j + j] = d;
+        m[j * stride + j] = d;
         for i in j + 1..n {
-            let row_i = i * stride;
-            let s = m[row_i + j] - dot(&m[row_i..row_i + j], &m[row_j..row_j + j]);
-            m[row_i + j] = s / d;
+            let mut s = m[i * stride + j];
+            for k in 0..j {
+                s -= m[i * stride + k] * m[j * stride + k];
+            }
+            m[i * stride + j] = s / d;
         }
     }
     for i in 0..n {
-        let row_i = i * stride;
-        b[i] = (b[i] - dot(&m[row_i..row_i + i], &b[..i])) / m[row_i + i];
+        let mut s = b[i];
+        for k in 0..i {
+            s -= m[i * stride + k] * b[k];
+        }
+        b[i] = s / m[i * stride + i];
     }
     for i in (0..n).rev() {
         let mut s = b[i];
