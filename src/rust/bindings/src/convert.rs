@@ -134,14 +134,18 @@ pub fn split_frames(columns: &List, shared: &[bool], n: usize, m: usize) -> RRes
     use extendr_ffi::{
         R_ClassSymbol, R_NaInt, R_NamesSymbol, R_RowNamesSymbol, Rf_allocVector, Rf_getAttrib,
         Rf_protect, Rf_setAttrib, Rf_unprotect, Rf_xlength, DATAPTR_RO, INTEGER, LOGICAL, REAL,
-        SET_STRING_ELT, SET_VECTOR_ELT, STRING_ELT, TYPEOF, VECTOR_ELT, SEXPTYPE,
+        SET_STRING_ELT, SET_VECTOR_ELT, SEXPTYPE, STRING_ELT, TYPEOF, VECTOR_ELT,
     };
     let ncol = columns.len();
     if shared.len() != ncol {
         return Err(RError::internal("one `shared` flag per column expected"));
     }
     let class: Robj = "data.frame".into();
-    let row_names: Robj = vec![i32::MIN, -(i32::try_from(m).map_err(|_| RError::internal("m too large"))?)].into();
+    let row_names: Robj = vec![
+        i32::MIN,
+        -(i32::try_from(m).map_err(|_| RError::internal("m too large"))?),
+    ]
+    .into();
     // SAFETY: every SEXP below is either reachable from `columns`, `class` and `row_names`
     // (protected by their Robj) or protected from allocation until stored in a protected list;
     // element copies stay within the lengths checked first.
@@ -155,7 +159,10 @@ pub fn split_frames(columns: &List, shared: &[bool], n: usize, m: usize) -> RRes
                 SEXPTYPE::REALSXP | SEXPTYPE::INTSXP | SEXPTYPE::LGLSXP | SEXPTYPE::STRSXP
             );
             if Rf_xlength(col) as usize != want || (!is_shared && !typed) {
-                return Err(RError::internal(format!("column {} has the wrong type or length", c + 1)));
+                return Err(RError::internal(format!(
+                    "column {} has the wrong type or length",
+                    c + 1
+                )));
             }
         }
         debug_assert_eq!(R_NaInt, i32::MIN);
@@ -176,12 +183,18 @@ pub fn split_frames(columns: &List, shared: &[bool], n: usize, m: usize) -> RRes
                 match kind {
                     SEXPTYPE::REALSXP => {
                         let src = std::slice::from_raw_parts(DATAPTR_RO(col) as *const f64, n * m);
-                        std::slice::from_raw_parts_mut(REAL(piece), m).copy_from_slice(&src[from..from + m]);
+                        std::slice::from_raw_parts_mut(REAL(piece), m)
+                            .copy_from_slice(&src[from..from + m]);
                     }
                     SEXPTYPE::INTSXP | SEXPTYPE::LGLSXP => {
                         let src = std::slice::from_raw_parts(DATAPTR_RO(col) as *const i32, n * m);
-                        let dst = if kind == SEXPTYPE::INTSXP { INTEGER(piece) } else { LOGICAL(piece) };
-                        std::slice::from_raw_parts_mut(dst, m).copy_from_slice(&src[from..from + m]);
+                        let dst = if kind == SEXPTYPE::INTSXP {
+                            INTEGER(piece)
+                        } else {
+                            LOGICAL(piece)
+                        };
+                        std::slice::from_raw_parts_mut(dst, m)
+                            .copy_from_slice(&src[from..from + m]);
                     }
                     _ => {
                         for r in 0..m {

@@ -54,7 +54,11 @@ impl CommonWork {
             q_direct: QFollowUp::new(k),
             snp_free: [gwas.model.pt.rows[gwas.snp_row].free.saturating_sub(1)],
             direct_free: (0..k).collect(),
-            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml { k + 1 } else { 0 }),
+            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml {
+                k + 1
+            } else {
+                0
+            }),
         }
     }
 }

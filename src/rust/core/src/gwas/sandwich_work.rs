@@ -121,7 +121,12 @@ impl SandwichWork {
 
     /// W Delta into `wd`, the information Delta' W Delta and its inverse (the bread), with
     /// R's `solve(tol = toler)` check.
-    fn bread(&mut self, delta: &DMatrix<f64>, weight: Weight<'_>, toler: f64) -> Result<(), SemError> {
+    fn bread(
+        &mut self,
+        delta: &DMatrix<f64>,
+        weight: Weight<'_>,
+        toler: f64,
+    ) -> Result<(), SemError> {
         match weight {
             Weight::Diagonal(w) => {
                 for j in 0..delta.ncols() {

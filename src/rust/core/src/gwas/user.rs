@@ -59,7 +59,11 @@ impl UserWork {
             se: vec![f64::NAN; n_rows],
             implied: DMatrix::zeros(k + 1, k + 1),
             sandwich: SandwichWork::new(pstar, gwas.model.pt.n_free()),
-            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml { k + 1 } else { 0 }),
+            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml {
+                k + 1
+            } else {
+                0
+            }),
             has_derived,
             se_free,
             q_slots: gwas
@@ -167,7 +171,11 @@ fn sandwich_se(
             .compute(delta, weight, v_full, blocks, moments, toler)?,
     }
     let cov = &work.sandwich.cov;
-    let wanted = |k: usize| work.se_free.as_ref().is_none_or(|w| w.binary_search(&k).is_ok());
+    let wanted = |k: usize| {
+        work.se_free
+            .as_ref()
+            .is_none_or(|w| w.binary_search(&k).is_ok())
+    };
     for (r, row) in model.pt.rows.iter().enumerate() {
         work.se[r] = match row.free.checked_sub(1) {
             Some(k) if wanted(k) => cov[(k, k)].sqrt(),
