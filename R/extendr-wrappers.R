@@ -33,6 +33,11 @@ rs_usermodel <- function(s, names, v, model, estimation, std_lv, fix_resid, tole
 #' @noRd
 rs_commonfactor <- function(s, names, v, estimation) .Call(wrap__rs_commonfactor, s, names, v, estimation)
 
+#' userGWAS(sub = FALSE)'s one data frame per SNP from the long columns (see
+#' `convert::split_frames`).
+#' @noRd
+rs_gwas_frames <- function(columns, shared, n, m) .Call(wrap__rs_gwas_frames, columns, shared, n, m)
+
 #' userGWAS(analytic = TRUE): closed-form SNP effects on factors with fixed loadings.
 #' @noRd
 rs_analytic_gwas <- function(loadings, intercepts, snps, requested_threads) .Call(wrap__rs_analytic_gwas, loadings, intercepts, snps, requested_threads)

@@ -43,19 +43,21 @@ user_gwas_output <- function(snps, rows, results, prepared, opts, printwarn, sub
   se <- nan_to_na(gwas_collect(results, "se"))
   if (!sub) est[rep(rows$op %in% c("<", ">", "<=", ">="), n)] <- NA_real_
   z <- est / se
-  chisq <- nan_to_na(rep(gwas_collect(results, "chisq"), each = m))
   df <- as.double(prepared$df)
   # Columns are assembled as a list and classed once: data.frame() and `[.data.frame` would
   # check names and row names of a million-row table for nothing.
   per_snp <- if (m == 1L) identity else function(x) rep(x, each = m)
+  # The chi-square is one per SNP: its p-value and AIC are computed once per SNP, then repeated.
+  chisq_snp <- nan_to_na(gwas_collect(results, "chisq"))
+  chisq <- per_snp(chisq_snp)
   long <- c(
     lapply(ids, per_snp),
     list(lhs = rep(rows$lhs, n), op = rep(rows$op, n), rhs = rep(rows$rhs, n),
          free = rep(as.integer(rows$free), n), label = rep(rows$label, n),
          est = est, SE = se, Z_Estimate = z, Pval_Estimate = 2 * stats::pnorm(-abs(z)),
          chisq = chisq, chisq_df = rep(df, n * m),
-         chisq_pval = stats::pchisq(chisq, df, lower.tail = FALSE),
-         AIC = chisq + 2 * as.double(prepared$npar))
+         chisq_pval = per_snp(stats::pchisq(chisq_snp, df, lower.tail = FALSE)),
+         AIC = per_snp(chisq_snp + 2 * as.double(prepared$npar)))
   )
   long <- as_data_frame(long, n * m)
   if (opts$Q_SNP) {
@@ -76,29 +78,55 @@ user_gwas_output <- function(snps, rows, results, prepared, opts, printwarn, sub
       as_data_frame(lapply(columns, `[`, seq.int(j, by = m, length.out = n)), n)
     }))
   }
-  # One data frame per SNP: every column is split by SNP once (split() runs in C), the frames
-  # are put together by .mapply(), and columns that are the same for every SNP share one
-  # vector. Subsetting per SNP and column would cost ~20 R calls per SNP.
   template <- long[1L, , drop = FALSE]
-  frame_attributes <- list(names = names(long), class = "data.frame",
-                           row.names = c(NA_integer_, -m))
-  snp_of_row <- structure(rep.int(seq_len(n), rep.int(m, n)), levels = as.character(seq_len(n)),
-                          class = "factor")
-  shared <- c("lhs", "op", "rhs", "free", "label", "chisq_df", "warning")
-  per_snp <- lapply(names(long), function(name) {
-    x <- long[[name]]
-    if (name %in% shared) return(rep(list(x[seq_len(m)]), n))
-    # A fitted SNP's `error` is 0 also when others failed.
-    if (name == "error") return(rep(list(rep(0, m)), n))
-    pieces <- split(x, snp_of_row)
-    names(pieces) <- NULL
-    pieces
-  })
-  frames <- lapply(.mapply(list, per_snp, NULL), `attributes<-`, frame_attributes)
+  frames <- per_snp_frames(long, n, m)
   for (i in which(failed)) {
     frames[[i]] <- failed_user_row(template, ids[i, , drop = FALSE], error[i], opts)
   }
   frames
+}
+
+# Columns that are the same for every SNP: each frame shares one vector. A fitted SNP's
+# `error` is 0 also when others failed (failed SNPs' frames are replaced afterwards).
+per_snp_shared <- function(long, m) {
+  shared <- c("lhs", "op", "rhs", "free", "label", "chisq_df", "warning")
+  columns <- lapply(names(long), function(name) {
+    if (name == "error") return(rep(0, m))
+    x <- long[[name]]
+    if (name %in% shared) x[seq_len(m)] else x
+  })
+  names(columns) <- names(long)
+  list(columns = columns, shared = names(long) %in% c(shared, "error"))
+}
+
+# One data frame per SNP (rows of `long` in groups of m), as GenomicSEM returns them. The
+# Rust bindings copy the SNP's slice of each column into a new frame; columns they cannot
+# copy as they are (factors or other classed columns among the SNP identifiers) go through
+# per_snp_frames_r().
+per_snp_frames <- function(long, n, m) {
+  split <- per_snp_shared(long, m)
+  plain <- vapply(split$columns[!split$shared], function(x) {
+    is.null(attributes(x)) && typeof(x) %in% c("double", "integer", "logical", "character")
+  }, logical(1))
+  if (!all(plain)) return(per_snp_frames_r(long, n, m))
+  rs_value(rs_gwas_frames(split$columns, split$shared, as.integer(n), as.integer(m)))
+}
+
+# The same in R: every column split by SNP once (split() runs in C), the frames put together
+# by .mapply().
+per_snp_frames_r <- function(long, n, m) {
+  split <- per_snp_shared(long, m)
+  frame_attributes <- list(names = names(long), class = "data.frame",
+                           row.names = c(NA_integer_, -m))
+  snp_of_row <- structure(rep.int(seq_len(n), rep.int(m, n)), levels = as.character(seq_len(n)),
+                          class = "factor")
+  per_snp <- Map(function(x, shared) {
+    if (shared) return(rep(list(x), n))
+    pieces <- split(x, snp_of_row)
+    names(pieces) <- NULL
+    pieces
+  }, split$columns, split$shared)
+  lapply(.mapply(list, unname(per_snp), NULL), `attributes<-`, frame_attributes)
 }
 
 # GenomicSEM's row for a SNP that could not be fitted: its identifiers, NA for the model

@@ -198,3 +198,19 @@ test_that("TWAS mode is the SNP analysis with the gene's heritability as its var
   expect_identical(names(cf_gene)[1:3], c("Gene", "Panel", "HSQ"))
   expect_identical(cf_gene[c("est", "se_c", "Q")], cf_snp[c("est", "se_c", "Q")])
 })
+
+test_that("sub = FALSE frames built by the bindings are identical to the R construction", {
+  snps <- example_snps[1:25, ]
+  out <- userGWAS(covstruc, snps, model = model_gwas, Q_SNP = TRUE, smooth_check = TRUE, cores = 1)
+  m <- nrow(out[[1]])
+  long <- lapply(names(out[[1]]), function(name) unlist(lapply(out, `[[`, name), use.names = FALSE))
+  names(long) <- names(out[[1]])
+  long <- structure(long, class = "data.frame", row.names = c(NA_integer_, -(m * length(out))))
+  ns <- asNamespace("genomicsemrs")
+  expect_identical(ns$per_snp_frames(long, length(out), m), out)
+  expect_identical(ns$per_snp_frames_r(long, length(out), m), out)
+  # A factor among the identifiers goes through the R construction, with the same result.
+  long$SNP <- factor(long$SNP)
+  expect_identical(ns$per_snp_frames(long, length(out), m), ns$per_snp_frames_r(long, length(out), m))
+  expect_s3_class(ns$per_snp_frames(long, length(out), m)[[3]]$SNP, "factor")
+})

@@ -122,3 +122,96 @@ pub fn real_vectors(value: &List, what: &str) -> RResult<Vec<Vec<f64>>> {
         })
         .collect()
 }
+
+/// One data frame per group of `m` consecutive rows of `columns` (a named list of columns of
+/// n * m values; `shared[c]` columns hold the m values every frame shares, used as they are).
+/// Each frame gets the names of `columns`, class "data.frame" and compact row names 1..m:
+/// what `attributes<-`(list(...), list(names, class = "data.frame", row.names =
+/// c(NA, -m))) gives. Split columns must be double, integer, logical or character vectors
+/// without attributes (R checks). Built with R's C API on the main thread: extendr's
+/// per-object protection would cost more than the vectors themselves.
+pub fn split_frames(columns: &List, shared: &[bool], n: usize, m: usize) -> RResult<Robj> {
+    use extendr_ffi::{
+        R_ClassSymbol, R_NaInt, R_NamesSymbol, R_RowNamesSymbol, Rf_allocVector, Rf_getAttrib,
+        Rf_protect, Rf_setAttrib, Rf_unprotect, Rf_xlength, DATAPTR_RO, INTEGER, LOGICAL, REAL,
+        SET_STRING_ELT, SET_VECTOR_ELT, SEXPTYPE, STRING_ELT, TYPEOF, VECTOR_ELT,
+    };
+    let ncol = columns.len();
+    if shared.len() != ncol {
+        return Err(RError::internal("one `shared` flag per column expected"));
+    }
+    let class: Robj = "data.frame".into();
+    let row_names: Robj = vec![
+        i32::MIN,
+        -(i32::try_from(m).map_err(|_| RError::internal("m too large"))?),
+    ]
+    .into();
+    // SAFETY: every SEXP below is either reachable from `columns`, `class` and `row_names`
+    // (protected by their Robj) or protected from allocation until stored in a protected list;
+    // element copies stay within the lengths checked first.
+    unsafe {
+        let cols = columns.get();
+        for (c, &is_shared) in shared.iter().enumerate() {
+            let col = VECTOR_ELT(cols, c as isize);
+            let want = if is_shared { m } else { n * m };
+            let typed = matches!(
+                TYPEOF(col),
+                SEXPTYPE::REALSXP | SEXPTYPE::INTSXP | SEXPTYPE::LGLSXP | SEXPTYPE::STRSXP
+            );
+            if Rf_xlength(col) as usize != want || (!is_shared && !typed) {
+                return Err(RError::internal(format!(
+                    "column {} has the wrong type or length",
+                    c + 1
+                )));
+            }
+        }
+        debug_assert_eq!(R_NaInt, i32::MIN);
+        let names = Rf_getAttrib(cols, R_NamesSymbol);
+        let out = Rf_protect(Rf_allocVector(SEXPTYPE::VECSXP, n as isize));
+        for i in 0..n {
+            let frame = Rf_protect(Rf_allocVector(SEXPTYPE::VECSXP, ncol as isize));
+            for (c, &is_shared) in shared.iter().enumerate() {
+                let col = VECTOR_ELT(cols, c as isize);
+                if is_shared {
+                    SET_VECTOR_ELT(frame, c as isize, col);
+                    continue;
+                }
+                let kind = TYPEOF(col);
+                // Filled without allocating, then stored: no protection needed in between.
+                let piece = Rf_allocVector(kind, m as isize);
+                let from = i * m;
+                match kind {
+                    SEXPTYPE::REALSXP => {
+                        let src = std::slice::from_raw_parts(DATAPTR_RO(col) as *const f64, n * m);
+                        std::slice::from_raw_parts_mut(REAL(piece), m)
+                            .copy_from_slice(&src[from..from + m]);
+                    }
+                    SEXPTYPE::INTSXP | SEXPTYPE::LGLSXP => {
+                        let src = std::slice::from_raw_parts(DATAPTR_RO(col) as *const i32, n * m);
+                        let dst = if kind == SEXPTYPE::INTSXP {
+                            INTEGER(piece)
+                        } else {
+                            LOGICAL(piece)
+                        };
+                        std::slice::from_raw_parts_mut(dst, m)
+                            .copy_from_slice(&src[from..from + m]);
+                    }
+                    _ => {
+                        for r in 0..m {
+                            SET_STRING_ELT(piece, r as isize, STRING_ELT(col, (from + r) as isize));
+                        }
+                    }
+                }
+                SET_VECTOR_ELT(frame, c as isize, piece);
+            }
+            Rf_setAttrib(frame, R_NamesSymbol, names);
+            Rf_setAttrib(frame, R_ClassSymbol, class.get());
+            Rf_setAttrib(frame, R_RowNamesSymbol, row_names.get());
+            SET_VECTOR_ELT(out, i as isize, frame);
+            Rf_unprotect(1);
+        }
+        let result = Robj::from_sexp(out);
+        Rf_unprotect(1);
+        Ok(result)
+    }
+}

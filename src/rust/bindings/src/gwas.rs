@@ -2,7 +2,7 @@
 //! out. R splits the SNPs into batches (for progress and `future`) and assembles the data
 //! frames; each call prepares the models again from the same base SNP, so batches agree.
 
-use crate::convert::{dmatrix, named_list, optional_int};
+use crate::convert::{dmatrix, flags, named_list, optional_int, split_frames};
 use crate::errors::{core_error, reply, RError, RResult};
 use crate::interrupt;
 use crate::threads;
@@ -267,8 +267,23 @@ fn rs_analytic_gwas(loadings: Robj, intercepts: Robj, snps: List, requested_thre
     })())
 }
 
+/// userGWAS(sub = FALSE)'s one data frame per SNP from the long columns (see
+/// `convert::split_frames`).
+/// @noRd
+#[extendr]
+fn rs_gwas_frames(columns: List, shared: Logicals, n: i32, m: i32) -> Robj {
+    reply((|| {
+        let (n, m) = (
+            usize::try_from(n).map_err(|_| RError::internal("n < 0"))?,
+            usize::try_from(m).map_err(|_| RError::internal("m < 0"))?,
+        );
+        split_frames(&columns, &flags(&shared), n, m)
+    })())
+}
+
 extendr_module! {
     mod gwas;
+    fn rs_gwas_frames;
     fn rs_analytic_gwas;
     fn rs_user_gwas_table;
     fn rs_user_gwas;

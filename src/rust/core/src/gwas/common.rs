@@ -29,6 +29,10 @@ pub struct CommonWork {
     main: SandwichWork,
     follow_up: SandwichWork,
     q_direct: QFollowUp,
+    /// The free index of `F1 ~ SNP` (only its SE is reported) and those of the Q model's k
+    /// direct effects (only their covariance enters Q).
+    snp_free: [usize; 1],
+    direct_free: Vec<usize>,
     /// ML weight buffers (unused under DWLS).
     ml: MlWeightWork,
 }
@@ -48,7 +52,13 @@ impl CommonWork {
             main: SandwichWork::new(pstar, gwas.model.pt.n_free()),
             follow_up: SandwichWork::new(pstar, gwas.q_model.pt.n_free()),
             q_direct: QFollowUp::new(k),
-            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml { k + 1 } else { 0 }),
+            snp_free: [gwas.model.pt.rows[gwas.snp_row].free.saturating_sub(1)],
+            direct_free: (0..k).collect(),
+            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml {
+                k + 1
+            } else {
+                0
+            }),
         }
     }
 }
@@ -63,7 +73,8 @@ pub struct CommonSnp {
     pub z_smooth: f64,
 }
 
-/// Sandwich covariance of the free parameters of `model` at its last fit, into `work.cov`.
+/// Sandwich covariance of the free parameters `wanted` of `model` at its last fit, into
+/// `work.cov`.
 fn sandwich_cov(
     model: &mut Model,
     w: &[f64],
@@ -72,6 +83,7 @@ fn sandwich_cov(
     toler: f64,
     work: &mut SandwichWork,
     ml: &mut MlWeightWork,
+    wanted: &[usize],
 ) -> Result<(), SemError> {
     let weight = match model.estimator() {
         Estimator::Dwls => Weight::Diagonal(w),
@@ -84,13 +96,14 @@ fn sandwich_cov(
     let blocks = blocks
         .filter(|_| !full.v_smoothed)
         .map(|b| (b, full.d.as_slice()));
-    work.compute(
+    work.compute_selected(
         &model.fitter.ws.delta,
         weight,
         &full.v_full,
         blocks,
         model.moments(),
         toler,
+        wanted,
     )
 }
 
@@ -147,6 +160,7 @@ impl CommonGwas {
         row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
         let blocks = self.blocks.as_ref();
+        let free = self.model.pt.rows[self.snp_row].free;
         sandwich_cov(
             &mut self.model,
             &work.snp.w,
@@ -155,8 +169,8 @@ impl CommonGwas {
             toler,
             &mut work.main,
             &mut work.ml,
+            &work.snp_free[..usize::from(free > 0)],
         )?;
-        let free = self.model.pt.rows[self.snp_row].free;
         let se_c = free
             .checked_sub(1)
             .map_or(f64::NAN, |j| work.main.cov[(j, j)].sqrt());
@@ -222,6 +236,7 @@ impl CommonGwas {
             toler,
             &mut work.follow_up,
             &mut work.ml,
+            &work.direct_free,
         )
         .is_err()
         {

@@ -138,13 +138,15 @@ impl QFollowUp {
         let blocks = blocks
             .filter(|_| !full.v_smoothed)
             .map(|bl| (bl, full.d.as_slice()));
-        Some(sandwich.compute(
+        // Only the covariance of the direct effects (free parameters 0..k) enters Q.
+        Some(sandwich.compute_selected(
             &self.delta,
             Weight::Diagonal(&self.w),
             &full.v_full,
             blocks,
             &self.identity,
             toler,
+            &self.identity[..k],
         ))
     }
 
@@ -156,8 +158,16 @@ impl QFollowUp {
         for t in 0..k {
             self.delta[(vech_at(p, t + 1, 0), t)] = v;
             for u in 0..k {
-                let (i, j) = if u >= t { (u + 1, t + 1) } else { (t + 1, u + 1) };
-                let d = if u == t { 2.0 * v * self.a[t] } else { v * self.a[u] };
+                let (i, j) = if u >= t {
+                    (u + 1, t + 1)
+                } else {
+                    (t + 1, u + 1)
+                };
+                let d = if u == t {
+                    2.0 * v * self.a[t]
+                } else {
+                    v * self.a[u]
+                };
                 self.delta[(vech_at(p, i, j), t)] = d;
             }
             self.delta[(vech_at(p, t + 1, t + 1), k + t)] = 1.0;

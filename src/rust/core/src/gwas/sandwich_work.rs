@@ -5,7 +5,7 @@ use nalgebra::DMatrix;
 
 use super::prepared::ChisqBlocks;
 
-use crate::sem::linalg::invert_in_place;
+use crate::sem::linalg::{invert_in_place, spd_invert_in_place};
 use crate::sem::sandwich::Weight;
 use crate::sem::SemError;
 
@@ -27,6 +27,8 @@ pub struct SandwichWork {
     lt_wd: DMatrix<f64>,
     /// C D G_s (rows of W Delta in the SNP block, scaled by D, times C).
     c_dg: DMatrix<f64>,
+    /// W Delta B[:, wanted] ([`SandwichWork::compute_selected`]; first columns used).
+    u: DMatrix<f64>,
     /// Sandwich covariance of the free parameters after [`SandwichWork::compute`].
     pub cov: DMatrix<f64>,
 }
@@ -52,6 +54,7 @@ impl SandwichWork {
             wd_user: DMatrix::zeros(pstar, n_free),
             lt_wd: DMatrix::zeros(pstar, n_free),
             c_dg: DMatrix::zeros(pstar, n_free),
+            u: DMatrix::zeros(pstar, n_free),
             cov: sq(),
         }
     }
@@ -68,6 +71,62 @@ impl SandwichWork {
         moments: &[usize],
         toler: f64,
     ) -> Result<(), SemError> {
+        self.bread(delta, weight, toler)?;
+        let nf = self.wd.ncols();
+        self.meat_of_wd(v_user, blocks, moments, nf);
+        self.bread.mul_to(&self.meat, &mut self.half);
+        self.half.mul_to(&self.bread, &mut self.cov);
+        Ok(())
+    }
+
+    /// [`SandwichWork::compute`] for the free parameters `wanted` only: `cov[(i, j)]` for i, j
+    /// in `wanted` (other entries are left as they were). The sandwich restricted to those
+    /// rows is B_w' (G' V G) B_w = U' V U with U = G B_w, so the meat is formed for |wanted|
+    /// columns instead of all free parameters and the two n_free^3 products are skipped
+    /// (the same sums in another order: equal to [`SandwichWork::compute`] to rounding).
+    #[allow(clippy::too_many_arguments)]
+    pub fn compute_selected(
+        &mut self,
+        delta: &DMatrix<f64>,
+        weight: Weight<'_>,
+        v_user: &DMatrix<f64>,
+        blocks: Option<(&ChisqBlocks, &[f64])>,
+        moments: &[usize],
+        toler: f64,
+        wanted: &[usize],
+    ) -> Result<(), SemError> {
+        self.bread(delta, weight, toler)?;
+        let (pstar, nf) = self.wd.shape();
+        for (c, &j) in wanted.iter().enumerate() {
+            let b = &self.bread.as_slice()[j * nf..(j + 1) * nf];
+            for a in 0..pstar {
+                let mut acc = 0.0;
+                for (l, &bl) in b.iter().enumerate() {
+                    acc += self.wd[(a, l)] * bl;
+                }
+                self.u[(a, c)] = acc;
+            }
+        }
+        // The meat routine reads W Delta from `wd`: hand it U for the selected columns.
+        std::mem::swap(&mut self.wd, &mut self.u);
+        self.meat_of_wd(v_user, blocks, moments, wanted.len());
+        std::mem::swap(&mut self.wd, &mut self.u);
+        for (c1, &i) in wanted.iter().enumerate() {
+            for (c2, &j) in wanted.iter().enumerate() {
+                self.cov[(i, j)] = self.meat[(c1, c2)];
+            }
+        }
+        Ok(())
+    }
+
+    /// W Delta into `wd`, the information Delta' W Delta and its inverse (the bread), with
+    /// R's `solve(tol = toler)` check.
+    fn bread(
+        &mut self,
+        delta: &DMatrix<f64>,
+        weight: Weight<'_>,
+        toler: f64,
+    ) -> Result<(), SemError> {
         match weight {
             Weight::Diagonal(w) => {
                 for j in 0..delta.ncols() {
@@ -80,7 +139,10 @@ impl SandwichWork {
         }
         delta.tr_mul_to(&self.wd, &mut self.info);
         self.bread.copy_from(&self.info);
-        let invertible = invert_in_place(&mut self.bread, &mut self.scratch);
+        // D'WD is symmetric positive definite unless (nearly) singular: Cholesky first,
+        // Gauss-Jordan (the general rule's verdict) only when that fails.
+        let invertible = spd_invert_in_place(&mut self.bread, &mut self.scratch)
+            || invert_in_place(&mut self.bread, &mut self.scratch);
         let rcond = if invertible {
             1.0 / (norm1(&self.info) * norm1(&self.bread))
         } else {
@@ -94,9 +156,20 @@ impl SandwichWork {
                 ),
             });
         }
+        Ok(())
+    }
+
+    /// meat[..nc, ..nc] = G' V G for the first `nc` columns G of `wd` (lavaan's moment order).
+    fn meat_of_wd(
+        &mut self,
+        v_user: &DMatrix<f64>,
+        blocks: Option<(&ChisqBlocks, &[f64])>,
+        moments: &[usize],
+        nc: usize,
+    ) {
         match blocks {
             Some((blocks, d)) if moments.len() == v_user.nrows() => {
-                self.meat_by_blocks(blocks, d, moments)
+                self.meat_by_blocks(blocks, d, moments, nc)
             }
             _ => {
                 for (b, &mb) in moments.iter().enumerate() {
@@ -104,19 +177,38 @@ impl SandwichWork {
                         self.v_lav[(a, b)] = v_user[(ma, mb)];
                     }
                 }
-                self.v_lav.mul_to(&self.wd, &mut self.v_wd);
-                self.wd.tr_mul_to(&self.v_wd, &mut self.meat);
+                if nc == self.wd.ncols() {
+                    self.v_lav.mul_to(&self.wd, &mut self.v_wd);
+                    self.wd.tr_mul_to(&self.v_wd, &mut self.meat);
+                    return;
+                }
+                let pstar = self.wd.nrows();
+                for j in 0..nc {
+                    for a in 0..pstar {
+                        let mut acc = 0.0;
+                        for b in 0..pstar {
+                            acc += self.v_lav[(a, b)] * self.wd[(b, j)];
+                        }
+                        self.v_wd[(a, j)] = acc;
+                    }
+                }
+                for i in 0..nc {
+                    for j in 0..nc {
+                        let mut acc = 0.0;
+                        for a in 0..pstar {
+                            acc += self.wd[(a, i)] * self.v_wd[(a, j)];
+                        }
+                        self.meat[(i, j)] = acc;
+                    }
+                }
             }
         }
-        self.bread.mul_to(&self.meat, &mut self.half);
-        self.half.mul_to(&self.bread, &mut self.cov);
-        Ok(())
     }
 
     /// meat = G' V G with G = W Delta in the caller's order and V block diagonal:
     /// varSNPSE2 g0 g0' + (D G_s)' C (D G_s) + (L' G_ld)' (L' G_ld).
-    fn meat_by_blocks(&mut self, blocks: &ChisqBlocks, d: &[f64], moments: &[usize]) {
-        let (pstar, nf) = self.wd.shape();
+    fn meat_by_blocks(&mut self, blocks: &ChisqBlocks, d: &[f64], moments: &[usize], nf: usize) {
+        let pstar = self.wd.nrows();
         let k = d.len();
         for j in 0..nf {
             for (a, &m) in moments.iter().enumerate() {

@@ -30,6 +30,9 @@ pub struct UserWork {
     ml: MlWeightWork,
     /// The table has `:=` or constraint rows (their values need more than the sandwich).
     has_derived: bool,
+    /// Free indices of the kept rows when only their SEs are needed (no `:=` or constraint
+    /// rows, and not every free parameter kept): the sandwich is formed for those alone.
+    se_free: Option<Vec<usize>>,
     /// (Q_SNP target, position among the kept rows) for every kept `factor ~ SNP` row.
     q_slots: Vec<(usize, usize)>,
 }
@@ -40,6 +43,14 @@ impl UserWork {
         let k = gwas.matrices.k();
         let n_rows = gwas.model.pt.rows.len();
         let pstar = gwas.model.moments().len();
+        let has_derived = gwas.model.pt.rows.iter().any(|r| !r.op.is_parameter());
+        let mut se_free: Vec<usize> = keep
+            .iter()
+            .filter_map(|&r| gwas.model.pt.rows[r].free.checked_sub(1))
+            .collect();
+        se_free.sort_unstable();
+        se_free.dedup();
+        let se_free = (!has_derived && se_free.len() < gwas.model.pt.n_free()).then_some(se_free);
         UserWork {
             snp: SnpWork::new(k, &gwas.model),
             eta: Vec::new(),
@@ -48,8 +59,13 @@ impl UserWork {
             se: vec![f64::NAN; n_rows],
             implied: DMatrix::zeros(k + 1, k + 1),
             sandwich: SandwichWork::new(pstar, gwas.model.pt.n_free()),
-            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml { k + 1 } else { 0 }),
-            has_derived: gwas.model.pt.rows.iter().any(|r| !r.op.is_parameter()),
+            ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml {
+                k + 1
+            } else {
+                0
+            }),
+            has_derived,
+            se_free,
             q_slots: gwas
                 .q_snp
                 .iter()
@@ -145,19 +161,25 @@ fn sandwich_se(
     model.delta();
     let delta = &model.fitter.ws.delta;
     let blocks = blocks.map(|b| (b, work.snp.full.d.as_slice()));
-    work.sandwich.compute(
-        delta,
-        weight,
-        &work.snp.full.v_full,
-        blocks,
-        model.moments(),
-        toler,
-    )?;
+    let (v_full, moments) = (&work.snp.full.v_full, model.moments());
+    match &work.se_free {
+        Some(wanted) => work
+            .sandwich
+            .compute_selected(delta, weight, v_full, blocks, moments, toler, wanted)?,
+        None => work
+            .sandwich
+            .compute(delta, weight, v_full, blocks, moments, toler)?,
+    }
     let cov = &work.sandwich.cov;
+    let wanted = |k: usize| {
+        work.se_free
+            .as_ref()
+            .is_none_or(|w| w.binary_search(&k).is_ok())
+    };
     for (r, row) in model.pt.rows.iter().enumerate() {
         work.se[r] = match row.free.checked_sub(1) {
-            Some(k) => cov[(k, k)].sqrt(),
-            None => f64::NAN,
+            Some(k) if wanted(k) => cov[(k, k)].sqrt(),
+            _ => f64::NAN,
         };
     }
     if !work.has_derived {
