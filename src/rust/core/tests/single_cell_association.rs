@@ -226,7 +226,10 @@ fn check_pairs_and_file(
         allele1: vec!["A"; q],
         allele2: vec!["G"; q],
     };
-    let path = std::env::temp_dir().join(format!("cis_file_{}.tsv.gz", std::process::id()));
+    // Tests run in parallel threads of one process: the counter keeps their files apart.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("cis_file_{}_{call}.tsv.gz", std::process::id()));
     let mut file = VariantFile::open(&path, false, true).unwrap();
     let gene = |_| GeneLabel {
         gene_id: "G1",
