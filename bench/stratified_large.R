@@ -44,7 +44,8 @@ t <- system.time(s <- s_ldsc(traits = traits, ld = file.path(dir, "baseline."), 
                             frq = file.path(dir, "1000G.EUR.QC."), exclude_cont = FALSE))
 setwd(old)
 status <- readLines("/proc/self/status")
-cat(sprintf("s_ldsc: %d annotations x %.1f million SNPs x %d traits on %d threads: %.1f s wall, %.1f s CPU\n",
-            length(s$S), n_snps / 1e6, k, threads, t[["elapsed"]], t[["user.self"]] + t[["user.child"]]))
+cat(sprintf("s_ldsc: %d annotations x %.1f million SNPs x %d traits on %d threads: %.1f s wall, %.1f s CPU (user + system)\n",
+            length(s$S), n_snps / 1e6, k, threads, t[["elapsed"]],
+            t[["user.self"]] + t[["user.child"]] + t[["sys.self"]] + t[["sys.child"]]))
 cat("peak memory:", grep("VmHWM", status, value = TRUE), "\n")
 if (!nzchar(keep)) unlink(dir, recursive = TRUE)

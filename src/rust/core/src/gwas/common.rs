@@ -3,6 +3,7 @@
 //! variance fixed at this SNP's estimates, direct SNP effects on the traits free) and the
 //! heterogeneity Q of those direct effects.
 
+use super::common_fit::CommonFit;
 use super::inputs::SnpColumns;
 use super::prepared::ChisqBlocks;
 use super::q_follow_up::QFollowUp;
@@ -35,6 +36,8 @@ pub struct CommonWork {
     direct_free: Vec<usize>,
     /// ML weight buffers (unused under DWLS).
     ml: MlWeightWork,
+    /// The main fit written out (DWLS); `None`: the general fitter.
+    fast: Option<CommonFit>,
 }
 
 impl CommonWork {
@@ -59,6 +62,7 @@ impl CommonWork {
             } else {
                 0
             }),
+            fast: gwas.fast.clone(),
         }
     }
 }
@@ -155,8 +159,17 @@ impl CommonGwas {
         work.snp.fill(&self.matrices, &self.model, cols, snp)?;
         let full = &work.snp.full;
         self.snp_start(&full.s_full, &full.d, &mut work.start);
-        self.model
-            .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
+        let fast = work
+            .fast
+            .as_mut()
+            .and_then(|f| f.fit(&full.s_full, &work.snp.w, &work.start));
+        match fast {
+            Some(theta) => self.model.evaluate_at(full.s_full.as_slice(), theta)?,
+            None => {
+                self.model
+                    .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
+            }
+        }
         row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
         let blocks = self.blocks.as_ref();

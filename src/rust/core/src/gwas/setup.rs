@@ -5,6 +5,7 @@
 
 use nalgebra::DMatrix;
 
+use super::common_fit::CommonFit;
 use super::inputs::{CovStruc, GwasOptions, SnpColumns};
 use super::prepared::{ChisqBlocks, QSnpTarget};
 use super::snp_matrices::{FullSnp, SnpMatrices};
@@ -50,6 +51,9 @@ pub struct CommonGwas {
     /// Solve the Q follow-up directly under DWLS ([`super::q_follow_up`]); `false` refits it
     /// with the general fitter (tests compare the two).
     pub direct_q: bool,
+    /// The main fit written out for this model under DWLS ([`super::common_fit`]); `None`
+    /// fits with the general fitter (tests compare the two).
+    pub fast: Option<CommonFit>,
 }
 
 fn input_names(cov: &CovStruc, snp: &str) -> Vec<String> {
@@ -345,6 +349,7 @@ impl CommonGwas {
         q_model.fitter.step_tolerance = GWAS_STEP;
         q_model.fitter.slow_ratio = GWAS_SLOW_RATIO;
         model.fitter.slow_ratio = GWAS_SLOW_RATIO;
+        let fast = CommonFit::new(&model, &cov.names, options.snp_name());
         Ok(CommonGwas {
             model,
             start,
@@ -356,6 +361,7 @@ impl CommonGwas {
             blocks,
             base_var_snp: base.var_snp.first().copied().unwrap_or(f64::NAN),
             direct_q: true,
+            fast,
         })
     }
 

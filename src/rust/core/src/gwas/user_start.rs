@@ -49,7 +49,8 @@ impl UserStart {
                     .filter(|&i| table.rows[i].op == ParOp::Measure && table.rows[i].lhs == r.lhs)
                     .map(value)
                     .collect();
-                let usable = loadings.len() == traits.len() && loadings.iter().all(|l| l.is_finite());
+                let usable =
+                    loadings.len() == traits.len() && loadings.iter().all(|l| l.is_finite());
                 usable.then_some(FactorPath {
                     free,
                     traits,
