@@ -1,12 +1,13 @@
 //! The tests of all genes that share a block of projected variants, as one stacked product.
 //!
 //! A gene alone gives a product of only p + 1 (~8) rows against its variants; stacking every
-//! gene of a block keeps each tile of variant columns in cache while all genes' weight rows
-//! pass over it. Rows are the genes' weight rows against G~, then their q rows against
-//! G~ o G~ squared on the fly (giving sum_i q_i g_i^2); tiles wholly outside a gene's window are skipped
-//! and columns outside it discarded. Every entry comes from [`dot_tile`], whose summation order
-//! does not depend on the tile, so a gene's results are the same bits whatever genes it is
-//! stacked with and however its window is cut into blocks.
+//! gene of a block keeps each tile of NR variant columns in L1 while all genes' rows pass over
+//! it: their weight rows against G~, then their q rows against G~ o G~ squared on the fly
+//! (sum_i q_i g_i^2). Row tiles wholly outside the tile's windows are skipped and columns
+//! outside a gene's window discarded (cheaper than splitting the block at window edges: the
+//! waste is at most one tile of columns per window edge). Every entry comes from
+//! [`dot_tile`], whose summation order does not depend on the tile, so a gene's results are
+//! the same bits whatever genes it is stacked with and however its window is cut into blocks.
 
 use super::dot::{dot_tile, MR, NR};
 use super::score::{GeneScore, VariantTest};
@@ -54,34 +55,35 @@ pub fn test_stacked(
     if lo >= hi {
         return;
     }
+    // The weight rows, then the q rows (row p + 1 of each gene).
     scratch.rows.clear();
     for (i, g) in genes.iter().enumerate() {
         scratch.rows.extend((0..=g.score.p).map(|a| (i, a)));
     }
-    let products = &mut scratch.products;
-    stacked_pass::<false>(
-        genes,
-        &scratch.rows,
-        block,
-        m,
-        (lo, hi),
-        &scratch.offsets,
-        products,
-    );
-    scratch.rows.clear();
+    let split = scratch.rows.len();
     scratch
         .rows
         .extend(genes.iter().enumerate().map(|(i, g)| (i, g.score.p + 1)));
-    let products = &mut scratch.products;
-    stacked_pass::<true>(
-        genes,
-        &scratch.rows,
-        block,
-        m,
-        (lo, hi),
-        &scratch.offsets,
-        products,
-    );
+    let (weight_rows, q_rows) = scratch.rows.split_at(split);
+    for c0 in (lo..hi).step_by(NR) {
+        let c1 = (c0 + NR).min(hi);
+        // Short edge tiles repeat their last column: the same entries, discarded. Both kinds
+        // of rows pass over the tile while it is in L1.
+        let cols: [&[f64]; NR] = std::array::from_fn(|c| {
+            let c = (c0 + c).min(c1 - 1);
+            &block[c * m..(c + 1) * m]
+        });
+        let tile = Tile {
+            genes,
+            cols,
+            c0,
+            c1,
+            m,
+            offsets: &scratch.offsets,
+        };
+        tile.rows::<false>(weight_rows, &mut scratch.products);
+        tile.rows::<true>(q_rows, &mut scratch.products);
+    }
     for (i, g) in genes.iter().enumerate() {
         let stride = g.score.p + 2;
         let products = &scratch.products[scratch.offsets[i]..];
@@ -91,46 +93,44 @@ pub fn test_stacked(
     }
 }
 
-/// products[offset of gene + column * (p + 2) + row] for every stacked row (gene, row; row
-/// p + 1 is q, else a weight column) and every column of the row's gene inside `lo..hi`, one
-/// [`dot_tile`] per MR rows x NR columns.
-fn stacked_pass<const SQUARE: bool>(
-    genes: &[StackedGene<'_>],
-    rows: &[(usize, usize)],
-    rhs: &[f64],
+/// A tile of NR columns `c0..c1` of the block, for the genes of a stack.
+struct Tile<'a, 'b> {
+    genes: &'a [StackedGene<'b>],
+    cols: [&'a [f64]; NR],
+    c0: usize,
+    c1: usize,
     m: usize,
-    (lo, hi): (usize, usize),
-    offsets: &[usize],
-    products: &mut [f64],
-) {
-    let row_of = |(i, a): (usize, usize)| {
-        let score = genes[i].score;
-        if a > score.p {
-            &score.q[..m]
-        } else {
-            &score.weights[a * m..(a + 1) * m]
-        }
-    };
-    for c0 in (lo..hi).step_by(NR) {
-        let c1 = (c0 + NR).min(hi);
-        // Short edge tiles repeat their last row or column: the same entries, discarded.
-        let cols: [&[f64]; NR] = std::array::from_fn(|c| {
-            let c = (c0 + c).min(c1 - 1);
-            &rhs[c * m..(c + 1) * m]
-        });
-        for r0 in (0..rows.len()).step_by(MR) {
-            let tile_rows = &rows[r0..(r0 + MR).min(rows.len())];
-            let inside = |&(i, _): &(usize, usize)| genes[i].from < c1 && genes[i].to > c0;
-            if !tile_rows.iter().any(inside) {
+    offsets: &'a [usize],
+}
+
+impl Tile<'_, '_> {
+    /// products[offset of gene + column * (p + 2) + row] for the stacked `rows` (gene, row;
+    /// row p + 1 is q, else a weight column) and the tile's columns inside each row's window,
+    /// one [`dot_tile`] per MR rows (a short last tile repeats its last row).
+    fn rows<const SQUARE: bool>(&self, rows: &[(usize, usize)], products: &mut [f64]) {
+        let (genes, m, c0, c1) = (self.genes, self.m, self.c0, self.c1);
+        let row_of = |(i, a): (usize, usize)| {
+            let score = genes[i].score;
+            if a > score.p {
+                &score.q[..m]
+            } else {
+                &score.weights[a * m..(a + 1) * m]
+            }
+        };
+        for tile_rows in rows.chunks(MR) {
+            if !tile_rows
+                .iter()
+                .any(|&(i, _)| genes[i].from < c1 && genes[i].to > c0)
+            {
                 continue;
             }
             let lhs = std::array::from_fn(|r| row_of(tile_rows[r.min(tile_rows.len() - 1)]));
-            let tile = dot_tile::<SQUARE>(lhs, cols, m);
+            let tile = dot_tile::<SQUARE>(lhs, self.cols, m);
             for (r, &(i, a)) in tile_rows.iter().enumerate() {
                 let g = &genes[i];
                 let stride = g.score.p + 2;
                 for c in c0.max(g.from)..c1.min(g.to) {
-                    products[offsets[i] + (c - g.from) * stride + a] = tile[r][c - c0];
+                    products[self.offsets[i] + (c - g.from) * stride + a] = tile[r][c - c0];
                 }
             }
         }
