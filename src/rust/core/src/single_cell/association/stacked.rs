@@ -39,7 +39,7 @@ pub fn test_stacked(
     scratch: &mut StackedScratch,
     out: &mut Vec<VariantTest>,
 ) {
-    let k = if m == 0 { 0 } else { block.len() / m };
+    let k = block.len().checked_div(m).unwrap_or(0);
     out.clear();
     scratch.offsets.clear();
     let mut total = 0;
