@@ -32,6 +32,15 @@ pub fn dot_tile<const SQUARE: bool>(
             return unsafe { x86::dot_tile::<SQUARE>(&rows, &cols, m) };
         }
     }
+    portable_tile::<SQUARE>(&rows, &cols, m)
+}
+
+/// The same order with separate multiplies and adds (CPUs without AVX2 and FMA).
+fn portable_tile<const SQUARE: bool>(
+    rows: &[&[f64]; MR],
+    cols: &[&[f64]; NR],
+    m: usize,
+) -> [[f64; NR]; MR] {
     let full = m / 4 * 4;
     let mut out = [[0.0; NR]; MR];
     for r in 0..MR {
@@ -161,6 +170,15 @@ mod tests {
             let square = dot_tile::<true>(rows, cols, m);
             let exact: f64 = rows[2].iter().zip(cols[1]).map(|(x, y)| x * y * y).sum();
             assert!((square[2][1] - exact).abs() <= 1e-13 * (1.0 + exact.abs()));
+            // The fallback path: the same sums to rounding, tile-independent.
+            let slow = portable_tile::<false>(&rows, &cols, m);
+            let moved = portable_tile::<false>(&[rows[1], rows[0], rows[2]], &[cols[3]; NR], m);
+            assert_eq!(slow[1][3].to_bits(), moved[0][0].to_bits());
+            for r in 0..MR {
+                for c in 0..NR {
+                    assert!((slow[r][c] - fast[r][c]).abs() <= 1e-13 * (1.0 + fast[r][c].abs()));
+                }
+            }
         }
     }
 }
