@@ -4,10 +4,11 @@
 //! Memory: the cache holds at most `cache_variants` (or the widest window) columns of m.
 
 use super::acat::acat;
+use super::cpu_time::{cpu_since, process_cpu_seconds};
 use super::genotypes::GenotypeSource;
 use super::score::{GeneScore, VariantTest};
+use super::stacked::{test_stacked, StackedGene, StackedScratch};
 use super::summary::{summarise_and_impute, VariantFilter, VariantSummary};
-use super::cpu_time::{cpu_since, process_cpu_seconds};
 use super::task::{GeneResult, GeneTask, MapOptions, MapTimings};
 use super::AssociationError;
 use crate::parallel::CancelToken;
@@ -239,11 +240,11 @@ fn project(
     Ok(())
 }
 
-/// The tests of one batch of genes. Window genes are tested in chunks of `TEST_BLOCK`
-/// variants counted from their window start, the chunks of all genes that begin in one block
-/// of the cache one after the other while that block is in cache; genes with explicit pairs on
-/// their gathered columns. The chunks depend on the gene alone (the product kernels may round
-/// a narrow product differently), so every batching (and future plan) gives identical results.
+/// The tests of one batch of genes. The cache is cut into blocks of `TEST_BLOCK` variants;
+/// all window genes that cover a block are tested on it as one stacked product (in parallel
+/// over blocks), genes with explicit pairs on their gathered columns. Each entry of the
+/// stacked products is summed in a fixed order (`dot`), so a test's bits do not depend on the
+/// blocks or the stack: every batching (and future plan) gives identical results.
 fn test_batch(
     sys: &DonorEigensystem,
     lambda: &[f64],
@@ -257,7 +258,7 @@ fn test_batch(
     let mut prepared: Vec<Prepared> = batch
         .par_iter()
         .map_init(
-            || (Vec::new(), Vec::new()),
+            || (StackedScratch::default(), Vec::new()),
             |(scratch, gathered), &g| {
                 prepare_gene(sys, lambda, &genes[g], cache, scratch, gathered)
             },
@@ -266,32 +267,37 @@ fn test_batch(
     let starts: Vec<usize> = (cache.lo..hi).step_by(TEST_BLOCK).collect();
     let pieces: Vec<Vec<(usize, usize, Vec<VariantTest>)>> = starts
         .par_iter()
-        .map_init(Vec::new, |scratch, &b0| {
-            let b1 = (b0 + TEST_BLOCK).min(hi);
-            let mut out = Vec::new();
-            for (i, &g) in batch.iter().enumerate() {
-                let task = &genes[g];
-                // The gene's own chunk (of those starting at start + multiples of TEST_BLOCK)
-                // that begins inside this block.
-                let skip = b0.saturating_sub(task.start).div_ceil(TEST_BLOCK) * TEST_BLOCK;
-                let from = task.start + skip;
-                let to = (from + TEST_BLOCK).min(task.end);
-                let score = match &prepared[i].score {
-                    Some(score) if task.variants.is_none() && from < b1 && from < to => score,
-                    _ => continue,
-                };
-                let c = from - cache.lo;
-                let mut tests = vec![NAN_TEST; to - from];
-                score.test_block(
-                    &cache.projected[c * m..(c + to - from) * m],
-                    to - from,
-                    scratch,
-                    &mut tests,
-                );
-                out.push((i, from - task.start, tests));
-            }
-            out
-        })
+        .map_init(
+            || (StackedScratch::default(), Vec::new(), Vec::new()),
+            |(scratch, stack, tests), &b0| {
+                let b1 = (b0 + TEST_BLOCK).min(hi);
+                stack.clear();
+                let mut members = Vec::new();
+                for (i, &g) in batch.iter().enumerate() {
+                    let task = &genes[g];
+                    let (from, to) = (task.start.max(b0), task.end.min(b1));
+                    if let (Some(score), None, true) =
+                        (&prepared[i].score, task.variants, from < to)
+                    {
+                        stack.push(StackedGene {
+                            score,
+                            from: from - b0,
+                            to: to - b0,
+                        });
+                        members.push((i, from - task.start, to - from));
+                    }
+                }
+                let block = &cache.projected[(b0 - cache.lo) * m..(b1 - cache.lo) * m];
+                test_stacked(stack, block, m, scratch, tests);
+                let mut at = 0;
+                let mut out = Vec::with_capacity(members.len());
+                for (i, offset, k) in members {
+                    out.push((i, offset, tests[at..at + k].to_vec()));
+                    at += k;
+                }
+                out
+            },
+        )
         .collect();
     for (i, offset, tests) in pieces.into_iter().flatten() {
         prepared[i].tests[offset..offset + tests.len()].copy_from_slice(&tests);
@@ -322,7 +328,7 @@ fn prepare_gene(
     lambda: &[f64],
     gene: &GeneTask<'_>,
     cache: &Cache,
-    scratch: &mut Vec<f64>,
+    scratch: &mut StackedScratch,
     gathered: &mut Vec<f64>,
 ) -> Prepared {
     let m = sys.n_donors;

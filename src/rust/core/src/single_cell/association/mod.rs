@@ -5,24 +5,28 @@
 //! * [`genotypes`]: a .bed file or an in-memory dosage matrix as one source.
 //! * [`summary`]: per-variant summaries over a cell group's donors, filters, mean imputation.
 //! * [`score`]: a gene's donor-level null quantities and its variants' `T` and `Var(T)`.
+//! * `stacked`, `dot`: the tests of all genes sharing a block of variants as one product
+//!   with a fixed summation order.
 //! * [`acat`]: the Cauchy combination of a gene's p-values.
 //! * [`map_group`]: the streaming driver over one cell group.
 //! * [`output`]: the variant table written from here, one gzip member per gene.
 
 pub mod acat;
 mod cpu_time;
+mod dot;
 mod error;
 pub mod genotypes;
 mod map;
 pub mod output;
 pub mod plink;
 pub mod score;
+mod stacked;
 pub mod summary;
 mod task;
 
 pub use error::AssociationError;
 pub use genotypes::GenotypeSource;
 pub use map::map_group;
-pub use task::{GeneResult, GeneTask, MapOptions, MapTimings};
 pub use output::{GeneLabel, VariantFile, VariantLabels, VARIANT_COLUMNS};
 pub use summary::{FilterOptions, VariantFilter, VariantSummary};
+pub use task::{GeneResult, GeneTask, MapOptions, MapTimings};

@@ -12,8 +12,7 @@
 use super::super::dense::{cholesky_in_place, cholesky_solve};
 use super::super::stage1::DonorEigensystem;
 use super::super::tolerances::GENOTYPE_EXPLAINED_RELATIVE;
-use faer::linalg::matmul::matmul;
-use faer::{Accum, MatMut, MatRef, Par};
+use super::stacked::{test_stacked, StackedGene, StackedScratch};
 
 /// One gene's null quantities at the donor level.
 #[derive(Debug, Clone)]
@@ -100,56 +99,40 @@ impl GeneScore {
     }
 
     /// Test the variants whose projected genotypes g~ are the columns of `projected`
-    /// (m x k column-major), writing one result per column. `scratch` holds (p + 1) x k.
+    /// (m x k column-major), one result per column into `out`: the stacked product of
+    /// [`test_stacked`] with this gene alone (the same bits as within any stack).
     pub fn test_block(
         &self,
         projected: &[f64],
         k: usize,
-        scratch: &mut Vec<f64>,
-        out: &mut [VariantTest],
+        scratch: &mut StackedScratch,
+        out: &mut Vec<VariantTest>,
     ) {
         let m = self.q.len();
-        let w = self.p + 1;
-        scratch.resize(k * w, 0.0);
-        // (p + 1) x k = weights' G~ (the column-major weights read as (p + 1) rows): the small
-        // dimension first suits the product kernels.
-        let lhs = MatRef::from_row_major_slice(&self.weights, w, m);
-        let rhs = MatRef::from_column_major_slice(&projected[..m * k], m, k);
-        let dst = MatMut::from_column_major_slice_mut(&mut scratch[..k * w], w, k);
-        matmul(dst, Accum::Replace, lhs, rhs, 1.0, Par::Seq);
-        for (j, result) in out.iter_mut().enumerate().take(k) {
-            let g = &projected[j * m..(j + 1) * m];
-            let quad = weighted_square_sum(g, &self.q);
-            let h = &scratch[j * w..(j + 1) * w];
-            let adjust: f64 = h[1..].iter().map(|x| x * x).sum();
-            let var = quad - adjust;
-            *result = if var > GENOTYPE_EXPLAINED_RELATIVE * quad {
-                VariantTest {
-                    tstat: h[0],
-                    var: var / self.s2e,
-                }
-            } else {
-                VariantTest {
-                    tstat: f64::NAN,
-                    var: f64::NAN,
-                }
-            };
-        }
+        let gene = StackedGene {
+            score: self,
+            from: 0,
+            to: k,
+        };
+        test_stacked(&[gene], &projected[..m * k], m, scratch, out);
     }
-}
 
-/// sum q_i g_i^2 with four independent accumulators (vectorisable).
-fn weighted_square_sum(g: &[f64], q: &[f64]) -> f64 {
-    let n = g.len().min(q.len());
-    let (g, q) = (&g[..n], &q[..n]);
-    let mut acc = [0.0f64; 4];
-    let (gc, qc) = (g.chunks_exact(4), q.chunks_exact(4));
-    let (gr, qr) = (gc.remainder(), qc.remainder());
-    for (x, y) in gc.zip(qc) {
-        for l in 0..4 {
-            acc[l] += y[l] * x[l] * x[l];
+    /// A variant's statistics from `h` = (weights' g~ (p + 1 values), sum_i q_i g~_i^2).
+    pub fn finish(&self, h: &[f64]) -> VariantTest {
+        let w = self.p + 1;
+        let quad = h[w];
+        let adjust: f64 = h[1..w].iter().map(|x| x * x).sum();
+        let var = quad - adjust;
+        if var > GENOTYPE_EXPLAINED_RELATIVE * quad {
+            VariantTest {
+                tstat: h[0],
+                var: var / self.s2e,
+            }
+        } else {
+            VariantTest {
+                tstat: f64::NAN,
+                var: f64::NAN,
+            }
         }
     }
-    let tail: f64 = gr.iter().zip(qr).map(|(x, y)| y * x * x).sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }

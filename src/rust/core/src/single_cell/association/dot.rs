@@ -1,0 +1,184 @@
+//! A fixed-order dot-product tile for the stacked gene x variant products.
+//!
+//! Every entry of a tile is `dot(a, b)` over m terms summed in one order that depends on m
+//! alone: lane l (0..4) accumulates a_i b_i for i = 4t + l, t = 0, 1, ... one fused
+//! multiply-add at a time; the remaining m mod 4 terms go into a fifth running sum in index
+//! order; the result is ((lane0 + lane1) + (lane2 + lane3)) + tail. So an entry is the same
+//! bits whichever tile, stacking of genes or block of variants it is computed in (a general
+//! matmul picks kernels and summation orders by shape). The x86_64 path (AVX2 + FMA, detected
+//! once) and the portable path (separate multiply and add) may differ from each other by
+//! rounding; one process always uses the same one.
+
+/// Rows of a tile (lhs rows: gene weight rows).
+pub const MR: usize = 3;
+/// Columns of a tile (rhs columns: projected variants).
+pub const NR: usize = 4;
+
+/// `out[r][c] = dot(rows[r][..m], cols[c][..m])` in the fixed order above; with `SQUARE` the
+/// terms are a_i (b_i b_i) (the columns squared on the fly, not stored).
+///
+/// # Panics
+/// If a row or column is shorter than `m`.
+pub fn dot_tile<const SQUARE: bool>(
+    rows: [&[f64]; MR],
+    cols: [&[f64]; NR],
+    m: usize,
+) -> [[f64; NR]; MR] {
+    assert!(rows.iter().chain(cols.iter()).all(|v| v.len() >= m));
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2_fma() {
+            // SAFETY: the CPU supports AVX2 and FMA, and every slice holds at least m values.
+            return unsafe { x86::dot_tile::<SQUARE>(&rows, &cols, m) };
+        }
+    }
+    portable_tile::<SQUARE>(&rows, &cols, m)
+}
+
+/// The same order with separate multiplies and adds (CPUs without AVX2 and FMA).
+fn portable_tile<const SQUARE: bool>(
+    rows: &[&[f64]; MR],
+    cols: &[&[f64]; NR],
+    m: usize,
+) -> [[f64; NR]; MR] {
+    let full = m / 4 * 4;
+    let mut out = [[0.0; NR]; MR];
+    for r in 0..MR {
+        for c in 0..NR {
+            let term = |i: usize| {
+                rows[r][i]
+                    * if SQUARE {
+                        cols[c][i] * cols[c][i]
+                    } else {
+                        cols[c][i]
+                    }
+            };
+            let mut lane = [0.0f64; 4];
+            for t in (0..full).step_by(4) {
+                for (l, x) in lane.iter_mut().enumerate() {
+                    *x += term(t + l);
+                }
+            }
+            let tail = (full..m).fold(0.0, |s, i| s + term(i));
+            out[r][c] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + tail;
+        }
+    }
+    out
+}
+
+#[cfg(target_arch = "x86_64")]
+fn has_avx2_fma() -> bool {
+    use std::sync::OnceLock;
+    static DETECTED: OnceLock<bool> = OnceLock::new();
+    *DETECTED.get_or_init(|| {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    })
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{MR, NR};
+    use std::arch::x86_64::*;
+
+    /// # Safety
+    /// AVX2 and FMA must be available and every slice must hold at least m values.
+    #[target_feature(enable = "avx2,fma")]
+    pub unsafe fn dot_tile<const SQUARE: bool>(
+        rows: &[&[f64]; MR],
+        cols: &[&[f64]; NR],
+        m: usize,
+    ) -> [[f64; NR]; MR] {
+        let full = m / 4 * 4;
+        let a: [*const f64; MR] = std::array::from_fn(|r| rows[r].as_ptr());
+        let b: [*const f64; NR] = std::array::from_fn(|c| cols[c].as_ptr());
+        let mut acc = [[_mm256_setzero_pd(); NR]; MR];
+        let mut i = 0;
+        while i < full {
+            let x: [__m256d; MR] = std::array::from_fn(|r| _mm256_loadu_pd(a[r].add(i)));
+            for c in 0..NR {
+                let mut y = _mm256_loadu_pd(b[c].add(i));
+                if SQUARE {
+                    y = _mm256_mul_pd(y, y);
+                }
+                for r in 0..MR {
+                    acc[r][c] = _mm256_fmadd_pd(x[r], y, acc[r][c]);
+                }
+            }
+            i += 4;
+        }
+        let mut out = [[0.0; NR]; MR];
+        for r in 0..MR {
+            for c in 0..NR {
+                let mut lane = [0.0f64; 4];
+                _mm256_storeu_pd(lane.as_mut_ptr(), acc[r][c]);
+                let mut tail = 0.0f64;
+                for j in full..m {
+                    let y = *b[c].add(j);
+                    let y = if SQUARE { y * y } else { y };
+                    // A hardware fused multiply-add, like the lanes.
+                    tail = (*a[r].add(j)).mul_add(y, tail);
+                }
+                out[r][c] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + tail;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(n: usize, seed: u64) -> Vec<f64> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_entry_does_not_depend_on_its_tile() {
+        for m in [1, 3, 4, 5, 7, 8, 13, 120, 1611] {
+            let v: Vec<Vec<f64>> = (0..6).map(|s| data(m, s as u64 + 1)).collect();
+            let t1 = dot_tile::<false>([&v[0], &v[1], &v[2]], [&v[3], &v[4], &v[5], &v[0]], m);
+            let t2 = dot_tile::<false>([&v[5], &v[1], &v[1]], [&v[2], &v[2], &v[0], &v[3]], m);
+            assert_eq!(t1[1][0].to_bits(), t2[1][3].to_bits());
+            assert_eq!(t1[0][2].to_bits(), t2[0][2].to_bits());
+            let exact: f64 = v[1].iter().zip(&v[3]).map(|(x, y)| x * y).sum();
+            assert!((t1[1][0] - exact).abs() <= 1e-13 * (1.0 + exact.abs()));
+        }
+    }
+
+    #[test]
+    fn entries_match_the_exact_sums() {
+        for m in [0, 1, 6, 1611] {
+            let v: Vec<Vec<f64>> = (0..7).map(|s| data(m, s as u64 + 11)).collect();
+            let rows = [&v[0][..], &v[1][..], &v[2][..]];
+            let cols = [&v[3][..], &v[4][..], &v[5][..], &v[6][..]];
+            let fast = dot_tile::<false>(rows, cols, m);
+            for r in 0..MR {
+                for c in 0..NR {
+                    let exact: f64 = rows[r].iter().zip(cols[c]).map(|(x, y)| x * y).sum();
+                    assert!((fast[r][c] - exact).abs() <= 1e-13 * (1.0 + exact.abs()));
+                }
+            }
+            let square = dot_tile::<true>(rows, cols, m);
+            let exact: f64 = rows[2].iter().zip(cols[1]).map(|(x, y)| x * y * y).sum();
+            assert!((square[2][1] - exact).abs() <= 1e-13 * (1.0 + exact.abs()));
+            // The fallback path: the same sums to rounding, tile-independent.
+            let slow = portable_tile::<false>(&rows, &cols, m);
+            let moved = portable_tile::<false>(&[rows[1], rows[0], rows[2]], &[cols[3]; NR], m);
+            assert_eq!(slow[1][3].to_bits(), moved[0][0].to_bits());
+            for r in 0..MR {
+                for c in 0..NR {
+                    assert!((slow[r][c] - fast[r][c]).abs() <= 1e-13 * (1.0 + fast[r][c].abs()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The tests of all genes that share a block of projected variants, as one stacked product.
+//!
+//! A gene alone gives a product of only p + 1 (~8) rows against its variants; stacking every
+//! gene of a block keeps each tile of NR variant columns in L1 while all genes' rows pass over
+//! it: their weight rows against G~, then their q rows against G~ o G~ squared on the fly
+//! (sum_i q_i g_i^2). Row tiles wholly outside the tile's windows are skipped and columns
+//! outside a gene's window discarded (cheaper than splitting the block at window edges: the
+//! waste is at most one tile of columns per window edge). Every entry comes from
+//! [`dot_tile`], whose summation order does not depend on the tile, so a gene's results are
+//! the same bits whatever genes it is stacked with and however its window is cut into blocks.
+
+use super::dot::{dot_tile, MR, NR};
+use super::score::{GeneScore, VariantTest};
+
+/// One gene of a stacked block: its null and its columns `from..to` of the block.
+#[derive(Debug, Clone, Copy)]
+pub struct StackedGene<'a> {
+    pub score: &'a GeneScore,
+    pub from: usize,
+    pub to: usize,
+}
+
+/// Buffers reused from block to block.
+#[derive(Debug, Default)]
+pub struct StackedScratch {
+    /// (gene, row) of every stacked row: row p + 1 is the gene's q row.
+    rows: Vec<(usize, usize)>,
+    /// Per gene and column: the p + 1 weight products, then sum q g^2.
+    products: Vec<f64>,
+    offsets: Vec<usize>,
+}
+
+/// Test the genes `genes` on the block `block` (m x k column-major projected genotypes).
+/// `out` receives, gene after gene, one result per column of the gene's `from..to`.
+pub fn test_stacked(
+    genes: &[StackedGene<'_>],
+    block: &[f64],
+    m: usize,
+    scratch: &mut StackedScratch,
+    out: &mut Vec<VariantTest>,
+) {
+    let k = block.len().checked_div(m).unwrap_or(0);
+    out.clear();
+    scratch.offsets.clear();
+    let mut total = 0;
+    for g in genes {
+        scratch.offsets.push(total);
+        total += (g.to - g.from) * (g.score.p + 2);
+    }
+    scratch.products.clear();
+    scratch.products.resize(total, 0.0);
+    let (lo, hi) = genes
+        .iter()
+        .fold((k, 0), |(lo, hi), g| (lo.min(g.from), hi.max(g.to.min(k))));
+    if lo >= hi {
+        return;
+    }
+    // The weight rows, then the q rows (row p + 1 of each gene).
+    scratch.rows.clear();
+    for (i, g) in genes.iter().enumerate() {
+        scratch.rows.extend((0..=g.score.p).map(|a| (i, a)));
+    }
+    let split = scratch.rows.len();
+    scratch
+        .rows
+        .extend(genes.iter().enumerate().map(|(i, g)| (i, g.score.p + 1)));
+    let (weight_rows, q_rows) = scratch.rows.split_at(split);
+    for c0 in (lo..hi).step_by(NR) {
+        let c1 = (c0 + NR).min(hi);
+        // Short edge tiles repeat their last column: the same entries, discarded. Both kinds
+        // of rows pass over the tile while it is in L1.
+        let cols: [&[f64]; NR] = std::array::from_fn(|c| {
+            let c = (c0 + c).min(c1 - 1);
+            &block[c * m..(c + 1) * m]
+        });
+        let tile = Tile {
+            genes,
+            cols,
+            c0,
+            c1,
+            m,
+            offsets: &scratch.offsets,
+        };
+        tile.rows::<false>(weight_rows, &mut scratch.products);
+        tile.rows::<true>(q_rows, &mut scratch.products);
+    }
+    for (i, g) in genes.iter().enumerate() {
+        let stride = g.score.p + 2;
+        let products = &scratch.products[scratch.offsets[i]..];
+        out.extend(
+            (0..g.to - g.from).map(|j| g.score.finish(&products[j * stride..(j + 1) * stride])),
+        );
+    }
+}
+
+/// A tile of NR columns `c0..c1` of the block, for the genes of a stack.
+struct Tile<'a, 'b> {
+    genes: &'a [StackedGene<'b>],
+    cols: [&'a [f64]; NR],
+    c0: usize,
+    c1: usize,
+    m: usize,
+    offsets: &'a [usize],
+}
+
+impl Tile<'_, '_> {
+    /// products[offset of gene + column * (p + 2) + row] for the stacked `rows` (gene, row;
+    /// row p + 1 is q, else a weight column) and the tile's columns inside each row's window,
+    /// one [`dot_tile`] per MR rows (a short last tile repeats its last row).
+    fn rows<const SQUARE: bool>(&self, rows: &[(usize, usize)], products: &mut [f64]) {
+        let (genes, m, c0, c1) = (self.genes, self.m, self.c0, self.c1);
+        let row_of = |(i, a): (usize, usize)| {
+            let score = genes[i].score;
+            if a > score.p {
+                &score.q[..m]
+            } else {
+                &score.weights[a * m..(a + 1) * m]
+            }
+        };
+        for tile_rows in rows.chunks(MR) {
+            if !tile_rows
+                .iter()
+                .any(|&(i, _)| genes[i].from < c1 && genes[i].to > c0)
+            {
+                continue;
+            }
+            let lhs = std::array::from_fn(|r| row_of(tile_rows[r.min(tile_rows.len() - 1)]));
+            let tile = dot_tile::<SQUARE>(lhs, self.cols, m);
+            for (r, &(i, a)) in tile_rows.iter().enumerate() {
+                let g = &genes[i];
+                let stride = g.score.p + 2;
+                for c in c0.max(g.from)..c1.min(g.to) {
+                    products[self.offsets[i] + (c - g.from) * stride + a] = tile[r][c - c0];
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+        fn below(&mut self, n: usize) -> usize {
+            ((self.next() * n as f64) as usize).min(n - 1)
+        }
+    }
+
+    fn gene(rng: &mut Rng, m: usize, p: usize) -> GeneScore {
+        GeneScore {
+            q: (0..m).map(|_| 0.2 + rng.next()).collect(),
+            weights: (0..m * (p + 1)).map(|_| rng.next() - 0.5).collect(),
+            s2e: 0.5 + rng.next(),
+            p,
+        }
+    }
+
+    fn naive(g: &GeneScore, col: &[f64]) -> VariantTest {
+        let m = g.q.len();
+        let mut h: Vec<f64> = (0..=g.p)
+            .map(|a| (0..m).map(|i| g.weights[a * m + i] * col[i]).sum())
+            .collect();
+        h.push((0..m).map(|i| g.q[i] * col[i] * col[i]).sum());
+        g.finish(&h)
+    }
+
+    /// Every gene's results are the same bits alone, in any stack and cut into any blocks,
+    /// over narrow and wide shapes and every remainder of m mod 4.
+    #[test]
+    fn results_do_not_depend_on_the_stack_or_the_blocks() {
+        let mut rng = Rng(7);
+        let mut scratch = StackedScratch::default();
+        let (mut out, mut alone) = (Vec::new(), Vec::new());
+        for m in [1, 2, 3, 5, 8, 31, 130, 1611] {
+            for &k in &[1usize, 3, 4, 9, 37, 128] {
+                let block: Vec<f64> = (0..m * k).map(|_| rng.next() * 2.0).collect();
+                let n_genes = 1 + rng.below(9);
+                let scores: Vec<GeneScore> = (0..n_genes)
+                    .map(|_| {
+                        let p = 1 + rng.below(8);
+                        gene(&mut rng, m, p)
+                    })
+                    .collect();
+                let stack: Vec<StackedGene> = scores
+                    .iter()
+                    .map(|score| {
+                        let from = rng.below(k);
+                        let to = from + 1 + rng.below(k - from);
+                        StackedGene { score, from, to }
+                    })
+                    .collect();
+                test_stacked(&stack, &block, m, &mut scratch, &mut out);
+                let mut at = 0;
+                for g in &stack {
+                    let cols = &block[g.from * m..g.to * m];
+                    g.score
+                        .test_block(cols, g.to - g.from, &mut scratch, &mut alone);
+                    for (j, t) in alone.iter().enumerate() {
+                        let s = out[at + j];
+                        assert_eq!(s.tstat.to_bits(), t.tstat.to_bits(), "m {m} k {k}");
+                        assert_eq!(s.var.to_bits(), t.var.to_bits(), "m {m} k {k}");
+                        let r = naive(g.score, &cols[j * m..(j + 1) * m]);
+                        let close = |x: f64, y: f64| {
+                            (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-12 * (1.0 + y.abs())
+                        };
+                        assert!(close(s.tstat, r.tstat) && close(s.var, r.var));
+                    }
+                    // The same window cut into blocks at an arbitrary point.
+                    let cut = g.from + rng.below(g.to - g.from);
+                    let mut pieces = Vec::new();
+                    for (a, b) in [(g.from, cut), (cut, g.to)] {
+                        let one = [StackedGene {
+                            score: g.score,
+                            from: a,
+                            to: b,
+                        }];
+                        test_stacked(&one, &block, m, &mut scratch, &mut alone);
+                        pieces.extend_from_slice(&alone);
+                    }
+                    for (j, t) in pieces.iter().enumerate() {
+                        assert_eq!(out[at + j].tstat.to_bits(), t.tstat.to_bits());
+                        assert_eq!(out[at + j].var.to_bits(), t.var.to_bits());
+                    }
+                    at += g.to - g.from;
+                }
+                assert_eq!(at, out.len());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    /// `cargo test --release -p genomicsemrs-core stacked_rate -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn stacked_rate() {
+        let (m, k, p, n) = (1611usize, 128usize, 6usize, 6usize);
+        let block: Vec<f64> = (0..m * k)
+            .map(|i| ((i * 7919) % 1000) as f64 / 1000.0)
+            .collect();
+        let scores: Vec<GeneScore> = (0..n)
+            .map(|g| GeneScore {
+                q: (0..m)
+                    .map(|i| 1.0 / (1.0 + (i + g) as f64 / m as f64))
+                    .collect(),
+                weights: (0..m * (p + 1))
+                    .map(|i| ((i * 31 + g) % 97) as f64 / 97.0)
+                    .collect(),
+                s2e: 1.0,
+                p,
+            })
+            .collect();
+        let stack: Vec<StackedGene> = scores
+            .iter()
+            .map(|score| StackedGene {
+                score,
+                from: 0,
+                to: k,
+            })
+            .collect();
+        let (mut scratch, mut out) = (StackedScratch::default(), Vec::new());
+        let reps = 2000;
+        let cpu = super::super::cpu_time::process_cpu_seconds();
+        for _ in 0..reps {
+            test_stacked(&stack, &block, m, &mut scratch, &mut out);
+        }
+        let s = super::super::cpu_time::process_cpu_seconds() - cpu;
+        let tests = (reps * n * k) as f64;
+        let flop = tests * 2.0 * (p + 2) as f64 * m as f64;
+        println!(
+            "{:.3} us per test, {:.1} GFLOP/s per CPU second",
+            1e6 * s / tests,
+            flop / s * 1e-9
+        );
+    }
+}
