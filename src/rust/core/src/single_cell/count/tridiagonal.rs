@@ -168,9 +168,7 @@ impl ShiftedFactor {
         for i in 1..m {
             x[i] -= self.lower[i - 1] * x[i - 1];
         }
-        for i in 0..m {
-            x[i] /= self.pivot[i];
-        }
+        x.iter_mut().zip(&self.pivot).for_each(|(v, d)| *v /= d);
         for i in (0..m - 1).rev() {
             x[i] -= self.lower[i] * x[i + 1];
         }
