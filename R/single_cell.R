@@ -47,7 +47,8 @@
 #'   whose counts are not overdispersed get `theta = Inf`, `not_overdispersed = TRUE` and the
 #'   Poisson fit. The result's `genes` table has `tau`, `sigma2_g`, `phi` (1), `theta`,
 #'   `not_overdispersed`, `reml_crit` (working `-2 l_R`), `iterations` (PQL iterations of the
-#'   final fit), `theta_iterations`, `converged`, `at_boundary`, `status`, `n_cells`, `n_donors`;
+#'   final fit; with a `grm` it starts from the `K = I` fit, whose iterations are not counted),
+#'   `theta_iterations`, `converged`, `at_boundary`, `status`, `n_cells`, `n_donors`;
 #'   `fixed_effects` are on the log scale; `count` keeps what [map_cis()] needs (per gene the
 #'   donor score residual `Z' Sigma^-1 (Y~ - X b)`, whose `tau K` multiple is the BLUP). Genes
 #'   with negative, non-integer or infinite counts (`invalid_counts`), only zeros (`all_zero`)

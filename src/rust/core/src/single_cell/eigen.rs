@@ -8,7 +8,7 @@ use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::evd::{self_adjoint_evd, self_adjoint_evd_scratch, ComputeEigenvectors};
 use faer::{MatRef, Par};
 
-fn parallelism() -> Par {
+pub(crate) fn parallelism() -> Par {
     if rayon::current_num_threads() > 1 {
         Par::rayon(0)
     } else {

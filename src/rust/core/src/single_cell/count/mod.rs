@@ -18,7 +18,11 @@ mod map;
 mod pql;
 mod root;
 pub mod score;
+mod tau;
 mod theta;
+mod tridiagonal;
+#[cfg(test)]
+mod route_tests;
 pub mod tolerances;
 mod working;
 

@@ -10,7 +10,7 @@
 use super::pql::{CountFamily, CountModel};
 use super::root::brent_root;
 use super::tolerances::{SPA_CUTOFF, SPA_ROOT_TOLERANCE};
-use super::working::{rotate, rotate_t, GeneData, Working};
+use super::working::{rotate, rotate_t, GeneData, Route, Working};
 use crate::rmath::pnorm_upper;
 use crate::single_cell::dense::{cholesky_in_place, cholesky_solve};
 
@@ -146,7 +146,7 @@ impl CountGeneScore {
             m,
             kernel: kernel.as_deref(),
         };
-        let work = Working::build(&g, &w, &zeros)?;
+        let work = Working::build(&g, &w, &zeros, Route::Eigen)?;
         let at = work.at(null.tau)?;
         let om = at.om.clone();
         // B = Z'WX - Dw^1/2 U diag(om) X~

@@ -46,3 +46,12 @@ pub const SPA_CUTOFF: f64 = 2.0;
 
 /// Saddle-point root: |d zeta| below this ends the Newton/bisection search.
 pub const SPA_ROOT_TOLERANCE: f64 = 1e-12;
+
+/// The tridiagonal route (working.rs) solves with `I + tau T` for tau up to `2 TAU_MAX`, where
+/// T keeps the small negative eigenvalues (rounding of a singular, centred kernel) that the
+/// eigenvector route sets to 0. It is taken while `2 TAU_MAX |min eigenvalue| <` this: every
+/// pivot of `I + tau T` stays >= 0.9, and at a working tau that direction's
+/// `om = tau l / (1 + tau l)` is within `0.05 tau / TAU_MAX` of the clamped 0 (5e-8 at tau = 1),
+/// the size of the rounding the eigenvector route leaves in its other small eigenvalues.
+/// Otherwise (a kernel indefinite beyond rounding) the gene's iteration takes the eigen route.
+pub const TRIDIAGONAL_NEGATIVE_SHIFT: f64 = 0.1;

@@ -3,11 +3,24 @@
 //! through `dw = Z'W1`, `A_w = Dw^1/2 K Dw^1/2 = U diag(l) U'` and the rotated sums
 //! `a~ = U' Dw^-1/2 Z'W a`, so that every quantity of the working REML is O(m p^2) per tau
 //! after one m x m eigendecomposition (none for `K = I`: `U = I`, `l = dw`).
+//!
+//! The PQL loop uses the cheaper exact route of [`Route::Tridiagonal`]: `A_w = Q T Q'` with Q
+//! kept as reflectors and the same quantities through solves with `I + tau T` (`om` becomes
+//! `tau (I + tau T)^-1 T`); the score test, which rotates every variant, keeps U.
 
-use super::root::brent_root;
-use super::tolerances::{KERNEL_PSD_RELATIVE, TAU_GRID, TAU_MAX, TAU_ROOT_RELATIVE};
+use super::tolerances::{KERNEL_PSD_RELATIVE, TAU_MAX, TRIDIAGONAL_NEGATIVE_SHIFT};
+use super::tridiagonal::Tridiagonal;
 use crate::single_cell::dense::{cholesky_in_place, cholesky_solve};
 use crate::single_cell::symmetric_eigen;
+
+/// How `A_w` is decomposed (irrelevant for `K = I`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Route {
+    /// Eigenvectors U: needed to rotate many vectors (the score test).
+    Eigen,
+    /// `Q T Q'`, falling back to `Eigen` if T is indefinite beyond rounding.
+    Tridiagonal,
+}
 
 /// One gene's cell-level data on its observed cells (donors renumbered 0..m).
 pub(super) struct GeneData<'a> {
@@ -26,8 +39,10 @@ pub(super) struct Working {
     pub m: usize,
     pub p: usize,
     pub l: Vec<f64>,
-    /// Eigenvectors (m x m column-major); `None` for `K = I`.
+    /// Eigenvectors (m x m column-major); `None` for `K = I` and the tridiagonal route.
     pub u: Option<Vec<f64>>,
+    /// The tridiagonal route: `Q T Q'` and `T [X~ Y~]` (m x (p + 1)).
+    pub(super) tri: Option<(Tridiagonal, Vec<f64>)>,
     pub sqrt_dw: Vec<f64>,
     /// Z'WX (m x p) and Z'WY (m), unscaled and unrotated.
     pub zwx: Vec<f64>,
@@ -43,7 +58,11 @@ pub(super) struct Working {
 
 /// The working REML quantities at one tau.
 pub(super) struct AtTau {
+    /// Diagonal routes: `om = tau l / (1 + tau l)`; empty on the tridiagonal route.
     pub om: Vec<f64>,
+    /// Tridiagonal route: `(I + tau T)^-1 [X~ Y~]` (m x (p + 1)); empty otherwise.
+    pub(super) z: Vec<f64>,
+    pub(super) tau: f64,
     /// Cholesky factor of X'Sigma^-1 X (p x p, lower).
     pub chol: Vec<f64>,
     pub beta: Vec<f64>,
@@ -72,8 +91,8 @@ pub(super) fn rotate(u: &[f64], v: &[f64], m: usize, out: &mut [f64]) {
 }
 
 impl Working {
-    /// `None` if the eigendecomposition fails.
-    pub fn build(g: &GeneData, w: &[f64], ywork: &[f64]) -> Option<Working> {
+    /// `None` if the decomposition fails or `A_w` is indefinite beyond rounding.
+    pub fn build(g: &GeneData, w: &[f64], ywork: &[f64], route: Route) -> Option<Working> {
         let (n, p, m) = (g.n, g.p, g.m);
         let mut dw = vec![0.0; m];
         let mut zwy = vec![0.0; m];
@@ -105,61 +124,111 @@ impl Working {
             }
         }
         let sqrt_dw: Vec<f64> = dw.iter().map(|v| v.sqrt()).collect();
-        let scaled = |v: &[f64]| -> Vec<f64> { v.iter().zip(&sqrt_dw).map(|(a, s)| a / s).collect() };
-        let (l, u, xt, yt) = match g.kernel {
-            None => {
-                let xt: Vec<f64> = (0..p).flat_map(|j| scaled(&zwx[j * m..(j + 1) * m])).collect();
-                (dw.clone(), None, xt, scaled(&zwy))
-            }
+        // [X~ Y~] before rotation: Dw^-1/2 Z'W [X Y] (m x (p + 1)).
+        let mut v: Vec<f64> = zwx.iter().chain(&zwy).copied().collect();
+        for col in v.chunks_mut(m) {
+            col.iter_mut().zip(&sqrt_dw).for_each(|(a, s)| *a /= s);
+        }
+        let (l, u, tri) = match g.kernel {
+            None => (dw, None, None),
             Some(k) => {
-                let mut a = vec![0.0; m * m];
-                for j in 0..m {
-                    for i in 0..m {
-                        a[i + j * m] = sqrt_dw[i] * k[i + j * m] * sqrt_dw[j];
+                let scaled_kernel = || {
+                    let mut a = vec![0.0; m * m];
+                    for j in 0..m {
+                        for i in 0..m {
+                            a[i + j * m] = sqrt_dw[i] * k[i + j * m] * sqrt_dw[j];
+                        }
+                    }
+                    a
+                };
+                match Self::tridiagonal(scaled_kernel, m, &mut v, route) {
+                    Some((l, tri)) => (l, None, Some(tri)),
+                    None => {
+                        let (mut l, u) = symmetric_eigen(&scaled_kernel(), m)?;
+                        clamp_psd(&mut l)?;
+                        let mut out = vec![0.0; m];
+                        for col in v.chunks_mut(m) {
+                            rotate_t(&u, col, m, &mut out);
+                            col.copy_from_slice(&out);
+                        }
+                        (l, Some(u), None)
                     }
                 }
-                let (mut l, u) = symmetric_eigen(&a, m)?;
-                drop(a);
-                let top = l.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
-                for v in l.iter_mut() {
-                    if *v < 0.0 && *v >= -KERNEL_PSD_RELATIVE * top {
-                        *v = 0.0;
-                    }
-                }
-                if l.iter().any(|v| *v < 0.0) {
-                    return None;
-                }
-                let mut xt = vec![0.0; m * p];
-                for j in 0..p {
-                    let s = scaled(&zwx[j * m..(j + 1) * m]);
-                    rotate_t(&u, &s, m, &mut xt[j * m..(j + 1) * m]);
-                }
-                let mut yt = vec![0.0; m];
-                rotate_t(&u, &scaled(&zwy), m, &mut yt);
-                (l, Some(u), xt, yt)
             }
         };
-        Some(Working { m, p, l, u, sqrt_dw, zwx, zwy, xt, yt, xwx, xwy, ywy, sum_log_w })
+        let yt = v.split_off(m * p);
+        let xt = v;
+        Some(Working { m, p, l, u, tri, sqrt_dw, zwx, zwy, xt, yt, xwx, xwy, ywy, sum_log_w })
     }
 
+    /// The tridiagonal route: T's eigenvalues (clamped as on the eigen route), `v <- Q' v` and
+    /// `T v`. `None` (then the eigen route) unless asked for and T is PSD to rounding.
+    #[allow(clippy::type_complexity)]
+    fn tridiagonal(
+        a: impl Fn() -> Vec<f64>,
+        m: usize,
+        v: &mut [f64],
+        route: Route,
+    ) -> Option<(Vec<f64>, (Tridiagonal, Vec<f64>))> {
+        if route != Route::Tridiagonal {
+            return None;
+        }
+        let (t, mut l) = Tridiagonal::reduce(a(), m)?;
+        let lowest = l.iter().fold(0.0f64, |a, &b| a.min(b));
+        if 2.0 * TAU_MAX * -lowest > TRIDIAGONAL_NEGATIVE_SHIFT {
+            return None;
+        }
+        clamp_psd(&mut l)?;
+        let k = v.len() / m;
+        t.apply(v, k, true)?;
+        let mut tv = vec![0.0; m * k];
+        for (col, out) in v.chunks(m).zip(tv.chunks_mut(m)) {
+            t.mul(col, out);
+        }
+        Some((l, (t, tv)))
+    }
+
+    /// X~'(I + tau A_w)^-1 X~ etc. through `om = tau A_w (I + tau A_w)^-1`. On the tridiagonal
+    /// route `z = (I + tau T)^-1 [X~ Y~]` and `v' om v = tau z'(T v)` (no `I - (I + tau T)^-1`
+    /// cancellation).
     pub fn at(&self, tau: f64) -> Option<AtTau> {
         let (m, p) = (self.m, self.p);
-        let om: Vec<f64> = self.l.iter().map(|l| tau * l / (1.0 + tau * l)).collect();
         let mut xhx = self.xwx.clone();
         let mut xhy = self.xwy.clone();
         let mut yhy = self.ywy;
-        for j in 0..m {
-            let o = om[j];
-            if o == 0.0 {
-                continue;
+        let (mut om, mut z) = (Vec::new(), Vec::new());
+        if let Some((t, tv)) = &self.tri {
+            let factor = t.factor(tau)?;
+            z = self.xt.iter().chain(&self.yt).copied().collect();
+            for zc in z.chunks_mut(m) {
+                factor.solve(zc);
             }
-            let yj = self.yt[j];
-            yhy -= o * yj * yj;
+            let dot = |a: usize, b: usize| -> f64 {
+                let (za, vb) = (&z[a * m..(a + 1) * m], &tv[b * m..(b + 1) * m]);
+                tau * za.iter().zip(vb).map(|(x, y)| x * y).sum::<f64>()
+            };
             for a in 0..p {
-                let xa = o * self.xt[j + a * m];
-                xhy[a] -= xa * yj;
+                xhy[a] -= dot(a, p);
                 for b in a..p {
-                    xhx[b + a * p] -= xa * self.xt[j + b * m];
+                    xhx[b + a * p] -= dot(a, b);
+                }
+            }
+            yhy -= dot(p, p);
+        } else {
+            om = self.l.iter().map(|l| tau * l / (1.0 + tau * l)).collect();
+            for j in 0..m {
+                let o = om[j];
+                if o == 0.0 {
+                    continue;
+                }
+                let yj = self.yt[j];
+                yhy -= o * yj * yj;
+                for a in 0..p {
+                    let xa = o * self.xt[j + a * m];
+                    xhy[a] -= xa * yj;
+                    for b in a..p {
+                        xhx[b + a * p] -= xa * self.xt[j + b * m];
+                    }
                 }
             }
         }
@@ -176,125 +245,72 @@ impl Working {
         cholesky_solve(&xhx, p, &mut beta);
         let ypy = yhy - xhy.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>();
         let logdet_h = -self.sum_log_w + self.l.iter().map(|l| (tau * l).ln_1p()).sum::<f64>();
-        Some(AtTau { om, chol: xhx, beta, crit: logdet_h + logdet + ypy })
+        Some(AtTau { om, z, tau, chol: xhx, beta, crit: logdet_h + logdet + ypy })
     }
 
-    /// d(-2 l_R)/dtau.
-    pub fn derivative(&self, tau: f64) -> Option<f64> {
-        let (m, p) = (self.m, self.p);
-        let at = self.at(tau)?;
-        let mut tr_h = 0.0;
-        let mut quad = 0.0;
-        let mut mm = vec![0.0; p * p];
-        for j in 0..m {
-            let l = self.l[j];
-            let den = 1.0 + tau * l;
-            let a = l / den;
-            let a2 = a / den;
-            tr_h += a;
-            if a2 == 0.0 {
-                continue;
-            }
-            let mut et = self.yt[j];
-            for c in 0..p {
-                et -= self.xt[j + c * m] * at.beta[c];
-            }
-            quad += a2 * et * et;
-            for c in 0..p {
-                let xc = a2 * self.xt[j + c * m];
-                for d in c..p {
-                    mm[d + c * p] += xc * self.xt[j + d * m];
-                }
-            }
+    /// The residual `e = z_Y - z_X beta` in the tridiagonal basis: `(I + tau T)^-1 Q'(Y~ - X~ beta)`.
+    pub(super) fn residual_z(&self, at: &AtTau) -> Vec<f64> {
+        let m = self.m;
+        let mut e = at.z[self.p * m..].to_vec();
+        for (c, b) in at.beta.iter().enumerate() {
+            e.iter_mut().zip(&at.z[c * m..(c + 1) * m]).for_each(|(e, z)| *e -= b * z);
         }
-        let mut tr = 0.0;
-        let mut col = vec![0.0; p];
-        for c in 0..p {
-            for d in 0..p {
-                col[d] = if d >= c { mm[d + c * p] } else { mm[c + d * p] };
-            }
-            cholesky_solve(&at.chol, p, &mut col);
-            tr += col[c];
-        }
-        Some(tr_h - tr - quad)
+        e
     }
 
-    fn crit(&self, tau: f64) -> f64 {
-        self.at(tau).map_or(f64::INFINITY, |a| a.crit)
-    }
-
-    /// The working-REML tau >= 0: the root of the derivative, bracketed from the previous
-    /// iteration's tau (when positive) or from a log grid, then checked against the boundary.
-    pub fn search_tau(&self, previous: Option<f64>) -> f64 {
-        let deriv = |t: f64| self.derivative(t).unwrap_or(f64::NAN);
-        let (mut left, mut right) = match previous.filter(|t| *t > 0.0) {
-            Some(t) => (t / 1.25, t * 1.25),
-            None => {
-                let (lo, hi, k) = TAU_GRID;
-                let step = (hi / lo).ln() / (k - 1) as f64;
-                let grid: Vec<f64> = (0..k).map(|i| (lo.ln() + step * i as f64).exp()).collect();
-                let values: Vec<f64> = grid.iter().map(|&t| self.crit(t)).collect();
-                let best = (0..k).fold(0, |b, i| if values[i] < values[b] { i } else { b });
-                (grid[best.saturating_sub(1)], grid[(best + 1).min(k - 1)])
-            }
-        };
-        let mut d_left = deriv(left);
-        while d_left > 0.0 && left > 1e-12 {
-            left /= 2.0;
-            d_left = deriv(left);
-        }
-        let mut d_right = deriv(right);
-        while d_right < 0.0 && right < TAU_MAX {
-            right *= 2.0;
-            d_right = deriv(right);
-        }
-        let mut tau = if d_left <= 0.0 && d_right >= 0.0 {
-            brent_root(
-                |lt: f64| deriv(lt.exp()),
-                left.ln(),
-                right.ln(),
-                d_left,
-                d_right,
-                TAU_ROOT_RELATIVE,
-                200,
-            )
-            .map_or(0.0, f64::exp)
-        } else {
-            0.0
-        };
-        if tau > 0.0 {
-            let crit = self.crit(tau);
-            let crit0 = self.crit(0.0);
-            if crit0 <= crit || (deriv(0.0) >= 0.0 && crit0 <= crit + 1e-9) {
-                tau = 0.0;
-            }
-        }
-        tau
-    }
-
-    /// r = Z'W e - Dw^1/2 U (om o e~) with e = Y~ - X beta: Z' Sigma^-1 e, the donor score.
-    pub fn donor_residual(&self, at: &AtTau) -> Vec<f64> {
+    /// r = Z'W e - Dw^1/2 U (om o e~) with e = Y~ - X beta: Z' Sigma^-1 e, the donor score
+    /// (tridiagonal route: `U (om o e~) = tau Q T (I + tau T)^-1 Q' e`).
+    pub fn donor_residual(&self, at: &AtTau) -> Option<Vec<f64>> {
         let (m, p) = (self.m, self.p);
         let mut zwe = self.zwy.clone();
-        let mut et = self.yt.clone();
         for c in 0..p {
             let b = at.beta[c];
             for j in 0..m {
                 zwe[j] -= b * self.zwx[j + c * m];
-                et[j] -= b * self.xt[j + c * m];
             }
         }
-        for j in 0..m {
-            et[j] *= at.om[j];
-        }
-        let back = match &self.u {
-            None => et,
-            Some(u) => {
-                let mut out = vec![0.0; m];
-                rotate(u, &et, m, &mut out);
-                out
+        let back = if let Some((t, _)) = &self.tri {
+            let e = self.residual_z(at);
+            let mut back = vec![0.0; m];
+            t.mul(&e, &mut back);
+            back.iter_mut().for_each(|v| *v *= at.tau);
+            t.apply(&mut back, 1, false)?;
+            back
+        } else {
+            let mut et = self.yt.clone();
+            for c in 0..p {
+                let b = at.beta[c];
+                for j in 0..m {
+                    et[j] -= b * self.xt[j + c * m];
+                }
+            }
+            for j in 0..m {
+                et[j] *= at.om[j];
+            }
+            match &self.u {
+                None => et,
+                Some(u) => {
+                    let mut out = vec![0.0; m];
+                    rotate(u, &et, m, &mut out);
+                    out
+                }
             }
         };
-        zwe.iter().zip(&back).zip(&self.sqrt_dw).map(|((z, b), s)| z - s * b).collect()
+        Some(zwe.iter().zip(&back).zip(&self.sqrt_dw).map(|((z, b), s)| z - s * b).collect())
     }
+}
+
+/// Eigenvalues in `[-KERNEL_PSD_RELATIVE * max |l|, 0)` are rounding of a singular (centred)
+/// kernel and become 0; `None` if one is lower.
+fn clamp_psd(l: &mut [f64]) -> Option<()> {
+    let top = l.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+    for v in l.iter_mut() {
+        if *v < 0.0 && *v >= -KERNEL_PSD_RELATIVE * top {
+            *v = 0.0;
+        }
+    }
+    if l.iter().any(|v| *v < 0.0) {
+        return None;
+    }
+    Some(())
 }
