@@ -42,8 +42,11 @@ fit_null_counts <- function(counts, cells, grm, donor, covariates, donor_covaria
   cp <- if (is.null(checkpoint)) NULL else
     checkpoint_open(checkpoint, list("fit_null_counts", counts, donors, x, offset, family,
                                      batch_size), length(tasks), call)
-  results <- run_batches(tasks, run_task, threads, use_future, cp, call)
-  count_fit_object(source, donors, x, offset, family, tasks, results, call)
+  # Held in an environment so that the assembly can drop each batch once copied: the batches'
+  # donor residuals (m doubles per gene) then never exist twice.
+  batches <- new.env(parent = emptyenv())
+  batches$results <- run_batches(tasks, run_task, threads, use_future, cp, call)
+  count_fit_object(source, donors, x, offset, family, tasks, batches, call)
 }
 
 # The offset of the covariate formula: the sum of its offset() terms evaluated on `cells`
@@ -137,7 +140,7 @@ count_source <- function(counts, call) {
   list(genes = genes, n_genes = n_genes, n_cells = n_cells, view = view)
 }
 
-count_fit_object <- function(source, donors, x, offset, family, tasks, results, call) {
+count_fit_object <- function(source, donors, x, offset, family, tasks, batches, call) {
   n <- source$n_genes
   p <- ncol(x)
   m <- length(donors$ids)
@@ -154,7 +157,8 @@ count_fit_object <- function(source, donors, x, offset, family, tasks, results, 
   missing <- vector("list", n)
   for (k in seq_along(tasks)) {
     at <- tasks[[k]]$genes
-    r <- results[[k]]
+    r <- batches$results[[k]]
+    batches$results[k] <- list(NULL)
     genes$tau[at] <- r$tau
     genes$theta[at] <- r$theta
     genes$reml_crit[at] <- r$reml_crit
