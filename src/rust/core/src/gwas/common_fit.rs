@@ -8,9 +8,10 @@
 //! returns `None` and the caller uses the general fitter.
 
 use crate::sem::linalg::cholesky_solve;
+use crate::sem::line_search::backtrack;
 use crate::sem::matrices::vech_index;
 use crate::sem::optimiser_tolerances::{
-    FINAL_REGION, F_ROUNDING, GWAS_SLOW_RATIO, GWAS_STEP, MAX_HALVINGS, STALL_DECREMENT, STEP_FLOOR,
+    FINAL_REGION, GWAS_SLOW_RATIO, GWAS_STEP, STALL_DECREMENT, STEP_FLOOR,
 };
 use crate::sem::partable::ParOp;
 use crate::sem::{Estimator, Model};
@@ -333,30 +334,16 @@ impl CommonFit {
                 .zip(&self.step)
                 .fold(0.0f64, |m, (x, d)| m.max(d.abs() / x.abs().max(STEP_FLOOR)));
             let final_region = rel_step < FINAL_REGION;
-            let mut alpha = 1.0;
-            let mut accepted = false;
-            for _ in 0..MAX_HALVINGS {
+            let accepted = backtrack(f, decrement, final_region, |alpha| {
                 for j in 0..self.n_free {
                     self.x_try[j] = self.x[j] + alpha * self.step[j];
                 }
-                let ft = self.objective(w, true);
-                let ok = if final_region {
-                    ft <= f + F_ROUNDING * (1.0 + f.abs())
-                } else {
-                    ft < f && ft <= f - 1e-4 * alpha * decrement
-                };
-                if ok {
-                    std::mem::swap(&mut self.x, &mut self.x_try);
-                    f = ft.min(f);
-                    accepted = true;
-                    break;
-                }
-                if final_region {
-                    break;
-                }
-                alpha *= 0.5;
-            }
-            if !accepted {
+                Some(self.objective(w, true))
+            });
+            if let Some(ft) = accepted {
+                std::mem::swap(&mut self.x, &mut self.x_try);
+                f = ft.min(f);
+            } else {
                 // Residuals are those of the last trial: restore them at x.
                 f = self.objective(w, false);
                 return (decrement <= STALL_DECREMENT * (1.0 + f.abs())).then_some(&self.x[..]);

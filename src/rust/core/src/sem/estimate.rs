@@ -11,6 +11,7 @@ use super::linalg::{cholesky_solve, spd_logdet_inverse};
 use super::matrices::{vech_index, Structure, Workspace};
 use super::weight::fill_ml_weight;
 
+use super::line_search::backtrack;
 use super::optimiser_tolerances as tol;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,9 +156,7 @@ impl Fitter {
                 m.max(self.step[j].abs() / self.x[j].abs().max(tol::STEP_FLOOR))
             });
             let final_region = rel_step < tol::FINAL_REGION;
-            let mut alpha = 1.0;
-            let mut accepted = false;
-            for _ in 0..tol::MAX_HALVINGS {
+            let accepted_f = backtrack(f, decrement, final_region, |alpha| {
                 for j in 0..nv {
                     self.x_try[j] = (self.x[j] + alpha * self.step[j])
                         .clamp(self.red.lower[j], self.red.upper[j]);
@@ -165,23 +164,12 @@ impl Fitter {
                 std::mem::swap(&mut self.x, &mut self.x_try);
                 let trial = self.objective_at_x(sample, w, true);
                 std::mem::swap(&mut self.x, &mut self.x_try);
-                if let Ok(ft) = trial {
-                    let ok = if final_region {
-                        ft <= f + tol::F_ROUNDING * (1.0 + f.abs())
-                    } else {
-                        ft < f && ft <= f - 1e-4 * alpha * decrement
-                    };
-                    if ok {
-                        std::mem::swap(&mut self.x, &mut self.x_try);
-                        f = ft.min(f);
-                        accepted = true;
-                        break;
-                    }
-                }
-                if final_region {
-                    break;
-                }
-                alpha *= 0.5;
+                trial.ok()
+            });
+            let accepted = accepted_f.is_some();
+            if let Some(ft) = accepted_f {
+                std::mem::swap(&mut self.x, &mut self.x_try);
+                f = ft.min(f);
             }
             if accepted && rel_step < self.step_tolerance {
                 // The accepted trial was the last evaluation: theta, Sigma and the residuals

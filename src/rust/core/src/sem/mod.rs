@@ -24,6 +24,7 @@ pub mod estimate;
 pub mod expr;
 pub mod fit;
 pub mod lexer;
+pub mod line_search;
 pub mod linalg;
 pub mod matrices;
 pub mod model;

@@ -8,7 +8,7 @@
 //! * `stacked`, `dot`: the tests of all genes sharing a block of variants as one product
 //!   with a fixed summation order.
 //! * [`acat`]: the Cauchy combination of a gene's p-values.
-//! * [`map_group`]: the streaming driver over one cell group.
+//! * [`map_group`]: the streaming driver over one cell group (inputs checked in `map_checks`).
 //! * [`output`]: the variant table written from here, one gzip member per gene.
 
 pub mod acat;
@@ -17,6 +17,7 @@ mod dot;
 mod error;
 pub mod genotypes;
 mod map;
+mod map_checks;
 pub mod output;
 pub mod plink;
 pub mod score;
