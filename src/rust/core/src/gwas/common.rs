@@ -7,7 +7,7 @@ use super::common_fit::CommonFit;
 use super::inputs::SnpColumns;
 use super::prepared::ChisqBlocks;
 use super::q_follow_up::QFollowUp;
-use super::q_stats::heterogeneity_q;
+use super::q_stats::{heterogeneity_q, HeterogeneityWork};
 use super::sandwich_work::SandwichWork;
 use super::setup::CommonGwas;
 use super::snp_matrices::{FullSnp, SnpWork};
@@ -30,6 +30,7 @@ pub struct CommonWork {
     main: SandwichWork,
     follow_up: SandwichWork,
     q_direct: QFollowUp,
+    heterogeneity: HeterogeneityWork,
     /// The free index of `F1 ~ SNP` (only its SE is reported) and those of the Q model's k
     /// direct effects (only their covariance enters Q).
     snp_free: [usize; 1],
@@ -55,6 +56,7 @@ impl CommonWork {
             main: SandwichWork::new(pstar, gwas.model.pt.n_free()),
             follow_up: SandwichWork::new(pstar, gwas.q_model.pt.n_free()),
             q_direct: QFollowUp::new(k),
+            heterogeneity: HeterogeneityWork::new(k),
             snp_free: [gwas.model.pt.rows[gwas.snp_row].free.saturating_sub(1)],
             direct_free: (0..k).collect(),
             ml: MlWeightWork::new(if gwas.model.estimator() == Estimator::Ml {
@@ -163,27 +165,66 @@ impl CommonGwas {
             .fast
             .as_mut()
             .and_then(|f| f.fit(&full.s_full, &work.snp.w, &work.start));
-        match fast {
-            Some(theta) => self.model.evaluate_at(full.s_full.as_slice(), theta)?,
+        // The written-out fit leaves the general model unevaluated: its Delta serves the
+        // sandwich, and the model is evaluated only if the general Q follow-up needs it.
+        let fitted_fast = match fast {
+            Some(theta) => {
+                self.model.load_solution(full.s_full.as_slice(), theta)?;
+                true
+            }
             None => {
                 self.model
                     .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
+                false
             }
-        }
+        };
         row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
         let blocks = self.blocks.as_ref();
         let free = self.model.pt.rows[self.snp_row].free;
-        sandwich_cov(
-            &mut self.model,
-            &work.snp.w,
-            &work.snp.full,
-            blocks,
-            toler,
-            &mut work.main,
-            &mut work.ml,
-            &work.snp_free[..usize::from(free > 0)],
-        )?;
+        let wanted = &work.snp_free[..usize::from(free > 0)];
+        match work.fast.as_mut().filter(|_| fitted_fast) {
+            Some(fit) => {
+                let full = &work.snp.full;
+                let blocks = blocks
+                    .filter(|_| !full.v_smoothed)
+                    .map(|b| (b, full.d.as_slice()));
+                let (delta, absorbed, kept) = fit.delta_at_solution();
+                let moments = self.model.moments();
+                let w = &work.snp.w;
+                if !work.main.compute_selected_absorbing(
+                    delta,
+                    w,
+                    absorbed,
+                    kept,
+                    &full.v_full,
+                    blocks,
+                    moments,
+                    toler,
+                    wanted,
+                ) {
+                    work.main.compute_selected(
+                        delta,
+                        Weight::Diagonal(w),
+                        &full.v_full,
+                        blocks,
+                        moments,
+                        toler,
+                        wanted,
+                    )?;
+                }
+            }
+            None => sandwich_cov(
+                &mut self.model,
+                &work.snp.w,
+                &work.snp.full,
+                blocks,
+                toler,
+                &mut work.main,
+                &mut work.ml,
+                wanted,
+            )?,
+        }
         let se_c = free
             .checked_sub(1)
             .map_or(f64::NAN, |j| work.main.cov[(j, j)].sqrt());
@@ -210,13 +251,18 @@ impl CommonGwas {
                 Some(Ok(())) => {
                     work.v_eta
                         .copy_from(&work.follow_up.cov.view((0, 0), (k, k)));
-                    result.q = heterogeneity_q(&work.eta, &work.v_eta, toler).unwrap_or(f64::NAN);
+                    result.q =
+                        heterogeneity_q(&work.eta, &work.v_eta, toler, &mut work.heterogeneity)
+                            .unwrap_or(f64::NAN);
                     return Ok(result);
                 }
                 Some(Err(_)) => return Ok(result),
                 // Not converged: the general fitter below decides.
                 None => {}
             }
+        }
+        if fitted_fast {
+            self.model.evaluate_loaded()?;
         }
         // Q model: fixed rows take this SNP's estimates; the direct effects start at the
         // residual SNP-trait covariances and the residual variances at their estimates.
@@ -261,7 +307,8 @@ impl CommonGwas {
                 work.v_eta[(a, b)] = work.follow_up.cov[(a, b)];
             }
         }
-        result.q = heterogeneity_q(&work.eta, &work.v_eta, toler).unwrap_or(f64::NAN);
+        result.q = heterogeneity_q(&work.eta, &work.v_eta, toler, &mut work.heterogeneity)
+            .unwrap_or(f64::NAN);
         Ok(result)
     }
 }

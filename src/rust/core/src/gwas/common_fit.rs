@@ -7,7 +7,7 @@
 //! tolerance. Anything unusual (a failed factorisation, slow contraction, no convergence)
 //! returns `None` and the caller uses the general fitter.
 
-use crate::sem::linalg::cholesky_solve;
+use crate::sem::linalg::{cholesky_solve, dot};
 use crate::sem::line_search::backtrack;
 use crate::sem::matrices::vech_index;
 use crate::sem::optimiser_tolerances::{
@@ -53,13 +53,25 @@ pub struct CommonFit {
     resid: Vec<f64>,
     l: Vec<f64>,
     th: Vec<f64>,
-    jac: Vec<f64>,
+    /// d sigma / d theta (pstar x n_free), lavaan's moment order: Delta.
+    jac: DMatrix<f64>,
     hess: Vec<f64>,
     hess_gn: Vec<f64>,
     grad: Vec<f64>,
     step: Vec<f64>,
     x: Vec<f64>,
     x_try: Vec<f64>,
+    /// (free index, moment) of each free residual variance: its Delta column is that
+    /// moment's unit vector. `kept`: the other free parameters.
+    absorbed: Vec<(usize, usize)>,
+    kept: Vec<usize>,
+    /// Free index -> position among `kept` (`usize::MAX` for an absorbed one).
+    kept_at: Vec<usize>,
+    /// The weights with the absorbed moments' set to 0 (their residuals are 0 by construction).
+    w_fit: Vec<f64>,
+    absorbed_row: Vec<bool>,
+    /// w o J for the kept columns (pstar x kept, column-major).
+    wj: Vec<f64>,
 }
 
 impl CommonFit {
@@ -122,6 +134,22 @@ impl CommonFit {
         }
         let k = traits.len();
         let pstar = moments.len();
+        let absorbed: Vec<(usize, usize)> = (0..k)
+            .filter_map(|t| match residual[t] {
+                Slot::Free(j) => moments
+                    .iter()
+                    .position(|&m| m == (t + 1, t + 1))
+                    .map(|a| (j, a)),
+                Slot::Fixed(_) => None,
+            })
+            .collect();
+        let kept: Vec<usize> = (0..n_free)
+            .filter(|j| absorbed.iter().all(|&(a, _)| a != *j))
+            .collect();
+        let mut kept_at = vec![usize::MAX; n_free];
+        for (p, &j) in kept.iter().enumerate() {
+            kept_at[j] = p;
+        }
         Some(CommonFit {
             loading,
             residual,
@@ -134,23 +162,29 @@ impl CommonFit {
             resid: vec![0.0; pstar],
             l: vec![0.0; k],
             th: vec![0.0; k],
-            jac: vec![0.0; pstar * n_free],
+            jac: DMatrix::zeros(pstar, n_free),
             hess: vec![0.0; n_free * n_free],
             hess_gn: vec![0.0; n_free * n_free],
             grad: vec![0.0; n_free],
             step: vec![0.0; n_free],
             x: vec![0.0; n_free],
             x_try: vec![0.0; n_free],
+            kept,
+            kept_at,
+            w_fit: vec![0.0; pstar],
+            wj: vec![0.0; pstar * n_free],
+            absorbed_row: (0..pstar)
+                .map(|a| absorbed.iter().any(|&(_, r)| r == a))
+                .collect(),
+            absorbed,
         })
     }
 
-    /// Residuals s - sigma and the DWLS objective at `x` (into `self.resid`).
+    /// Residuals s - sigma and the DWLS objective at `x` (into `self.resid`), with the
+    /// absorbed residual variances profiled out first.
     fn objective(&mut self, w: &[f64], use_trial: bool) -> f64 {
+        self.load_quantities(use_trial);
         let x = if use_trial { &self.x_try } else { &self.x };
-        for (i, (l, th)) in self.l.iter_mut().zip(self.th.iter_mut()).enumerate() {
-            *l = self.loading[i].value(x);
-            *th = self.residual[i].value(x);
-        }
         let (b, psi, v) = (self.b.value(x), self.psi.value(x), self.v.value(x));
         let phi = b * b * v + psi;
         let mut f = 0.0;
@@ -163,11 +197,48 @@ impl CommonFit {
                     self.l[i - 1] * self.l[j - 1] * phi + own
                 }
             };
-            let e = self.s[a] - sigma;
+            let e = if self.absorbed_row[a] {
+                0.0
+            } else {
+                self.s[a] - sigma
+            };
             self.resid[a] = e;
             f += w[a] * e * e;
         }
         f
+    }
+
+    /// Loadings and residual variances at `x` (or the trial point) into `l` and `th`. A
+    /// free residual variance th_t enters the moment (t, t) alone, so at the optimum over it
+    /// that moment is reproduced exactly: it is set to s_tt - l_t^2 phi here (in `x` too), and
+    /// the fit runs over the other parameters on the other moments.
+    fn load_quantities(&mut self, use_trial: bool) {
+        let x = if use_trial {
+            &mut self.x_try
+        } else {
+            &mut self.x
+        };
+        for (i, (l, th)) in self.l.iter_mut().zip(self.th.iter_mut()).enumerate() {
+            *l = self.loading[i].value(x);
+            *th = self.residual[i].value(x);
+        }
+        let (b, psi, v) = (self.b.value(x), self.psi.value(x), self.v.value(x));
+        let phi = b * b * v + psi;
+        for &(j, a) in &self.absorbed {
+            let t = self.moments[a].0 - 1;
+            let th = self.s[a] - self.l[t] * self.l[t] * phi;
+            x[j] = th;
+            self.th[t] = th;
+        }
+    }
+
+    /// Delta at the estimates of the last successful [`CommonFit::fit`], for the sandwich
+    /// (the model's own, without evaluating the general model), with the free parameters
+    /// whose column is one moment's unit vector (free index, moment) and the others.
+    pub fn delta_at_solution(&mut self) -> (&DMatrix<f64>, &[(usize, usize)], &[usize]) {
+        self.load_quantities(false);
+        self.jacobian();
+        (&self.jac, &self.absorbed, &self.kept)
     }
 
     /// Jacobian of the implied moments (pstar x n_free, column-major) at `self.x`, after
@@ -178,7 +249,7 @@ impl CommonFit {
         let x = &self.x;
         let (b, v) = (self.b.value(x), self.v.value(x));
         let phi = b * b * v + self.psi.value(x);
-        let jac = &mut self.jac;
+        let jac = self.jac.as_mut_slice();
         let mut add = |slot: Slot, a: usize, d: f64| {
             if let Slot::Free(j) = slot {
                 jac[j * pstar + a] += d;
@@ -208,37 +279,39 @@ impl CommonFit {
         }
     }
 
-    /// Gauss-Newton step from the gradient -2 J'W r and Hessian 2 J'WJ; returns the
-    /// decrement -g'd, or `None` when J'WJ is not positive definite.
-    fn newton_step(&mut self, w: &[f64]) -> Option<f64> {
-        let (pstar, n) = (self.moments.len(), self.n_free);
-        for j in 0..n {
-            let cj = &self.jac[j * pstar..(j + 1) * pstar];
-            let mut g = 0.0;
+    /// Gauss-Newton step over the kept parameters from the gradient -2 J'W r and Hessian
+    /// 2 J'WJ (absorbed moments excluded); returns the decrement -g'd, or `None` when J'WJ is
+    /// not positive definite.
+    fn newton_step(&mut self) -> Option<f64> {
+        let (pstar, n) = (self.moments.len(), self.kept.len());
+        // w o J per kept column, then dot products with independent partial sums (a single
+        // running sum would wait on each addition).
+        let jac = self.jac.as_slice();
+        for (p, &j) in self.kept.iter().enumerate() {
+            let (cj, wj) = (
+                &jac[j * pstar..(j + 1) * pstar],
+                &mut self.wj[p * pstar..(p + 1) * pstar],
+            );
             for a in 0..pstar {
-                g += cj[a] * w[a] * self.resid[a];
-            }
-            self.grad[j] = -2.0 * g;
-            for l in 0..=j {
-                let cl = &self.jac[l * pstar..(l + 1) * pstar];
-                let mut h = 0.0;
-                for a in 0..pstar {
-                    h += cj[a] * w[a] * cl[a];
-                }
-                self.hess[j * n + l] = 2.0 * h;
-                self.hess[l * n + j] = 2.0 * h;
+                wj[a] = self.w_fit[a] * cj[a];
             }
         }
-        // Newton: the Hessian also has -2 sum_a w_a r_a (second derivatives of sigma_a), which
-        // makes the convergence quadratic where Gauss-Newton's is linear (these fits have
-        // residuals: df > 0). Gauss-Newton where that Hessian is not positive definite.
-        self.hess_gn.copy_from_slice(&self.hess);
-        self.add_curvature(w);
+        for p in 0..n {
+            let wj = &self.wj[p * pstar..(p + 1) * pstar];
+            self.grad[p] = -2.0 * dot(wj, &self.resid);
+            for (q, &l) in self.kept[..=p].iter().enumerate() {
+                let h = 2.0 * dot(wj, &jac[l * pstar..(l + 1) * pstar]);
+                self.hess[p * n + q] = h;
+                self.hess[q * n + p] = h;
+            }
+        }
+        self.hess_gn[..n * n].copy_from_slice(&self.hess[..n * n]);
+        self.add_curvature();
         for j in 0..n {
             self.step[j] = -self.grad[j];
         }
         if !cholesky_solve(&mut self.hess, n, n, &mut self.step) {
-            self.hess.copy_from_slice(&self.hess_gn);
+            self.hess[..n * n].copy_from_slice(&self.hess_gn[..n * n]);
             for j in 0..n {
                 self.step[j] = -self.grad[j];
             }
@@ -247,24 +320,30 @@ impl CommonFit {
             }
         }
         Some(
-            -self
-                .grad
+            -self.grad[..n]
                 .iter()
-                .zip(&self.step)
+                .zip(&self.step[..n])
                 .map(|(g, d)| g * d)
                 .sum::<f64>(),
         )
     }
 
-    /// Adds -2 sum_a w_a r_a d2 sigma_a / dtheta dtheta' to `self.hess` (at `self.x`).
-    fn add_curvature(&mut self, w: &[f64]) {
-        let n = self.n_free;
+    /// Adds -2 sum_a w_a r_a d2 sigma_a / dtheta dtheta' to `self.hess` (at `self.x`, kept
+    /// parameters; the absorbed moments have r_a = 0).
+    fn add_curvature(&mut self) {
+        let n = self.kept.len();
         let x = &self.x;
+        let w = &self.w_fit;
         let (b, v) = (self.b.value(x), self.v.value(x));
         let phi = b * b * v + self.psi.value(x);
         let hess = &mut self.hess;
+        let kept_at = &self.kept_at;
         let mut add = |s1: Slot, s2: Slot, d: f64| {
             if let (Slot::Free(j), Slot::Free(l)) = (s1, s2) {
+                let (j, l) = (kept_at[j], kept_at[l]);
+                if j == usize::MAX || l == usize::MAX {
+                    return;
+                }
                 hess[j * n + l] += d;
                 if j != l {
                     hess[l * n + j] += d;
@@ -311,6 +390,9 @@ impl CommonFit {
         for (a, &(r, c)) in self.moments.iter().enumerate() {
             self.s[a] = s_full[(r, c)];
         }
+        for (a, wf) in self.w_fit.iter_mut().enumerate() {
+            *wf = if self.absorbed_row[a] { 0.0 } else { w[a] };
+        }
         self.x.copy_from_slice(start);
         let mut f = self.objective(w, false);
         let mut previous = f64::INFINITY;
@@ -319,7 +401,7 @@ impl CommonFit {
                 return None;
             }
             self.jacobian();
-            let decrement = self.newton_step(w)?;
+            let decrement = self.newton_step()?;
             if decrement <= 0.0 {
                 return Some(&self.x);
             }
@@ -329,14 +411,16 @@ impl CommonFit {
             }
             previous = decrement;
             let rel_step = self
-                .x
+                .kept
                 .iter()
                 .zip(&self.step)
-                .fold(0.0f64, |m, (x, d)| m.max(d.abs() / x.abs().max(STEP_FLOOR)));
+                .fold(0.0f64, |m, (&j, d)| {
+                    m.max(d.abs() / self.x[j].abs().max(STEP_FLOOR))
+                });
             let final_region = rel_step < FINAL_REGION;
             let accepted = backtrack(f, decrement, final_region, |alpha| {
-                for j in 0..self.n_free {
-                    self.x_try[j] = self.x[j] + alpha * self.step[j];
+                for (p, &j) in self.kept.iter().enumerate() {
+                    self.x_try[j] = self.x[j] + alpha * self.step[p];
                 }
                 Some(self.objective(w, true))
             });

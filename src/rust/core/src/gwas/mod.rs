@@ -23,6 +23,7 @@ pub mod q_follow_up;
 pub mod q_stats;
 pub mod results;
 pub mod run;
+pub mod sandwich_absorbed;
 pub mod sandwich_work;
 pub mod setup;
 pub mod snp_matrices;

@@ -38,6 +38,8 @@ pub struct QFollowUp {
     /// pstar x 2k, caller's vech order; columns g_1..g_k, theta_1..theta_k.
     delta: DMatrix<f64>,
     identity: Vec<usize>,
+    /// (free index of theta_t, its moment): the parameters the sandwich absorbs.
+    absorbed: Vec<(usize, usize)>,
 }
 
 /// Position of (i, j), i >= j, in the column-major lower-triangle vech of a p x p matrix.
@@ -57,6 +59,7 @@ impl QFollowUp {
             w: vec![0.0; pstar],
             delta: DMatrix::zeros(pstar, 2 * k),
             identity: (0..pstar).collect(),
+            absorbed: (0..k).map(|t| (k + t, vech_at(k + 1, t + 1, t + 1))).collect(),
         }
     }
 
@@ -139,6 +142,20 @@ impl QFollowUp {
             .filter(|_| !full.v_smoothed)
             .map(|bl| (bl, full.d.as_slice()));
         // Only the covariance of the direct effects (free parameters 0..k) enters Q.
+        let direct = &self.identity[..k];
+        if sandwich.compute_selected_absorbing(
+            &self.delta,
+            &self.w,
+            &self.absorbed,
+            direct,
+            &full.v_full,
+            blocks,
+            &self.identity,
+            toler,
+            direct,
+        ) {
+            return Some(Ok(()));
+        }
         Some(sandwich.compute_selected(
             &self.delta,
             Weight::Diagonal(&self.w),

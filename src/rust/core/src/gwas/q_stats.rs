@@ -9,6 +9,7 @@
 use nalgebra::{DMatrix, SymmetricEigen};
 
 use super::prepared::QSnpTarget;
+use crate::sem::cholesky::{cholesky_lower, forward_solve, inverse_norm1_bound, norm1};
 use crate::sem::fit::{quadratic_form_eigen, quadratic_form_of};
 use crate::sem::SemError;
 
@@ -44,9 +45,49 @@ pub fn q_snp(target: &QSnpTarget, eta: &[f64], d: &[f64]) -> (f64, f64) {
     (q, ind.len() as f64 - 1.0)
 }
 
-/// eta' V^-1 eta through V's eigen decomposition, refusing (like R's `solve(Eig, tol)`) when
+/// Scratch of [`heterogeneity_q`] for k direct effects.
+#[derive(Debug, Clone)]
+pub struct HeterogeneityWork {
+    l: Vec<f64>,
+    y: Vec<f64>,
+}
+
+impl HeterogeneityWork {
+    pub fn new(k: usize) -> HeterogeneityWork {
+        HeterogeneityWork {
+            l: vec![0.0; k * k],
+            y: vec![0.0; k],
+        }
+    }
+}
+
+/// eta' V^-1 eta, refusing (like GenomicSEM's `solve()` of V's eigenvalues with `tol`) when
 /// the eigenvalues' ratio min/max is below `toler`.
-pub fn heterogeneity_q(eta: &[f64], v: &DMatrix<f64>, toler: f64) -> Result<f64, SemError> {
+///
+/// For a positive definite V the ratio is at least 1 / (||V||_1 ||V^-1||_1) (both norms bound
+/// the spectral ones of a symmetric matrix), so when that floor, with ||V^-1||_1 bounded from
+/// its Cholesky factor, clears `toler`, Q is ||L^-1 eta||^2 with the same verdict. Otherwise
+/// the eigen decomposition decides and gives Q, as GenomicSEM computes it.
+pub fn heterogeneity_q(
+    eta: &[f64],
+    v: &DMatrix<f64>,
+    toler: f64,
+    work: &mut HeterogeneityWork,
+) -> Result<f64, SemError> {
+    let k = eta.len();
+    if v.nrows() == k && work.y.len() == k && cholesky_lower(v.as_slice(), k, &mut work.l) {
+        let floor = 1.0 / (norm1(v.as_slice(), k) * inverse_norm1_bound(&work.l, k, &mut work.y));
+        if floor >= toler {
+            work.y.copy_from_slice(eta);
+            forward_solve(&work.l, k, &mut work.y);
+            return Ok(work.y.iter().map(|x| x * x).sum());
+        }
+    }
+    heterogeneity_q_eigen(eta, v, toler)
+}
+
+/// [`heterogeneity_q`] through V's eigen decomposition.
+fn heterogeneity_q_eigen(eta: &[f64], v: &DMatrix<f64>, toler: f64) -> Result<f64, SemError> {
     let eig = SymmetricEigen::new(v.clone());
     let (min, max) = eig
         .eigenvalues

@@ -4,15 +4,17 @@
 use nalgebra::DMatrix;
 
 use super::prepared::ChisqBlocks;
+use super::sandwich_absorbed::AbsorbedScratch;
 
-use crate::sem::linalg::{invert_in_place, spd_invert_in_place};
+use crate::sem::cholesky::{cholesky_lower, cholesky_solve_lower, inverse_norm1_bound, norm1};
+use crate::sem::linalg::{dot, invert_in_place, spd_invert_in_place};
 use crate::sem::sandwich::Weight;
 use crate::sem::SemError;
 
 #[derive(Debug, Clone)]
 pub struct SandwichWork {
     /// W Delta (pstar x n_free).
-    wd: DMatrix<f64>,
+    pub(super) wd: DMatrix<f64>,
     /// V in the model's moment order.
     v_lav: DMatrix<f64>,
     v_wd: DMatrix<f64>,
@@ -28,15 +30,12 @@ pub struct SandwichWork {
     /// C D G_s (rows of W Delta in the SNP block, scaled by D, times C).
     c_dg: DMatrix<f64>,
     /// W Delta B[:, wanted] ([`SandwichWork::compute_selected`]; first columns used).
-    u: DMatrix<f64>,
+    pub(super) u: DMatrix<f64>,
+    pub(super) absorbed: AbsorbedScratch,
+    /// Scratch of the bound on the bread's norm.
+    bound_scratch: Vec<f64>,
     /// Sandwich covariance of the free parameters after [`SandwichWork::compute`].
     pub cov: DMatrix<f64>,
-}
-
-fn norm1(m: &DMatrix<f64>) -> f64 {
-    m.column_iter()
-        .map(|c| c.iter().map(|x| x.abs()).sum::<f64>())
-        .fold(0.0, f64::max)
 }
 
 impl SandwichWork {
@@ -55,6 +54,8 @@ impl SandwichWork {
             lt_wd: DMatrix::zeros(pstar, n_free),
             c_dg: DMatrix::zeros(pstar, n_free),
             u: DMatrix::zeros(pstar, n_free),
+            absorbed: AbsorbedScratch::new(pstar, n_free),
+            bound_scratch: vec![0.0; n_free],
             cov: sq(),
         }
     }
@@ -71,7 +72,7 @@ impl SandwichWork {
         moments: &[usize],
         toler: f64,
     ) -> Result<(), SemError> {
-        self.bread(delta, weight, toler)?;
+        self.bread(delta, weight, toler, None)?;
         let nf = self.wd.ncols();
         self.meat_of_wd(v_user, blocks, moments, nf);
         self.bread.mul_to(&self.meat, &mut self.half);
@@ -95,7 +96,7 @@ impl SandwichWork {
         toler: f64,
         wanted: &[usize],
     ) -> Result<(), SemError> {
-        self.bread(delta, weight, toler)?;
+        self.bread(delta, weight, toler, Some(wanted))?;
         let (pstar, nf) = self.wd.shape();
         for (c, &j) in wanted.iter().enumerate() {
             let b = &self.bread.as_slice()[j * nf..(j + 1) * nf];
@@ -107,6 +108,18 @@ impl SandwichWork {
                 self.u[(a, c)] = acc;
             }
         }
+        self.meat_of_u(v_user, blocks, moments, wanted);
+        Ok(())
+    }
+
+    /// cov[(i, j)] for i, j in `wanted` from U (the first |wanted| columns of `u`): U' V U.
+    pub(super) fn meat_of_u(
+        &mut self,
+        v_user: &DMatrix<f64>,
+        blocks: Option<(&ChisqBlocks, &[f64])>,
+        moments: &[usize],
+        wanted: &[usize],
+    ) {
         // The meat routine reads W Delta from `wd`: hand it U for the selected columns.
         std::mem::swap(&mut self.wd, &mut self.u);
         self.meat_of_wd(v_user, blocks, moments, wanted.len());
@@ -116,16 +129,17 @@ impl SandwichWork {
                 self.cov[(i, j)] = self.meat[(c1, c2)];
             }
         }
-        Ok(())
     }
 
     /// W Delta into `wd`, the information Delta' W Delta and its inverse (the bread), with
-    /// R's `solve(tol = toler)` check.
+    /// R's `solve(tol = toler)` check. With `wanted`, only those columns of the bread are
+    /// formed when the check can be settled without the inverse (see [`Self::selected_bread`]).
     fn bread(
         &mut self,
         delta: &DMatrix<f64>,
         weight: Weight<'_>,
         toler: f64,
+        wanted: Option<&[usize]>,
     ) -> Result<(), SemError> {
         match weight {
             Weight::Diagonal(w) => {
@@ -137,14 +151,29 @@ impl SandwichWork {
             }
             Weight::Full(full) => full.mul_to(delta, &mut self.wd),
         }
-        delta.tr_mul_to(&self.wd, &mut self.info);
+        // D'WD is symmetric: each entry once, mirrored.
+        let (pstar, nf) = self.wd.shape();
+        for i in 0..nf {
+            let di = &delta.as_slice()[i * pstar..(i + 1) * pstar];
+            for j in 0..=i {
+                let wdj = &self.wd.as_slice()[j * pstar..(j + 1) * pstar];
+                let v = dot(di, wdj);
+                self.info[(i, j)] = v;
+                self.info[(j, i)] = v;
+            }
+        }
+        if let Some(wanted) = wanted {
+            if self.selected_bread(toler, wanted) {
+                return Ok(());
+            }
+        }
         self.bread.copy_from(&self.info);
         // D'WD is symmetric positive definite unless (nearly) singular: Cholesky first,
         // Gauss-Jordan (the general rule's verdict) only when that fails.
         let invertible = spd_invert_in_place(&mut self.bread, &mut self.scratch)
             || invert_in_place(&mut self.bread, &mut self.scratch);
         let rcond = if invertible {
-            1.0 / (norm1(&self.info) * norm1(&self.bread))
+            1.0 / (norm1(self.info.as_slice(), nf) * norm1(self.bread.as_slice(), nf))
         } else {
             0.0
         };
@@ -157,6 +186,30 @@ impl SandwichWork {
             });
         }
         Ok(())
+    }
+
+    /// The columns `wanted` of the bread by Cholesky solves, when D'WD is positive definite
+    /// and the reciprocal condition number is shown to clear `toler` by an upper bound on
+    /// ||(D'WD)^-1||_1: the exact check (on the full inverse) then passes too, so its
+    /// verdict is unchanged. Returns false to leave it to the full inverse.
+    fn selected_bread(&mut self, toler: f64, wanted: &[usize]) -> bool {
+        let nf = self.info.nrows();
+        let l = self.scratch.as_mut_slice();
+        if !cholesky_lower(self.info.as_slice(), nf, l) {
+            return false;
+        }
+        let y = &mut self.bound_scratch[..nf];
+        let rcond_floor = 1.0 / (norm1(self.info.as_slice(), nf) * inverse_norm1_bound(l, nf, y));
+        if !(rcond_floor >= toler) {
+            return false;
+        }
+        for &j in wanted {
+            let column = &mut self.bread.as_mut_slice()[j * nf..(j + 1) * nf];
+            column.fill(0.0);
+            column[j] = 1.0;
+            cholesky_solve_lower(l, nf, column);
+        }
+        true
     }
 
     /// meat[..nc, ..nc] = G' V G for the first `nc` columns G of `wd` (lavaan's moment order).

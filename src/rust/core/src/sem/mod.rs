@@ -17,6 +17,7 @@
 //!   for the per-SNP loops; [`Model::delta`], [`Model::ml_weight`] and
 //!   [`sandwich::sandwich`] give the standard errors.
 
+pub mod cholesky;
 pub mod commonfactor;
 pub mod constraints;
 pub mod error;
@@ -24,8 +25,8 @@ pub mod estimate;
 pub mod expr;
 pub mod fit;
 pub mod lexer;
-pub mod line_search;
 pub mod linalg;
+pub mod line_search;
 pub mod matrices;
 pub mod model;
 pub mod nearpd;

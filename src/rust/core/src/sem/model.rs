@@ -7,10 +7,10 @@ use nalgebra::DMatrix;
 use super::constraints::Reduction;
 use super::error::SemError;
 use super::estimate::{Estimator, FitInfo, Fitter};
+use super::linalg::invert_in_place;
 use super::matrices::{vech_index, Source, Structure};
 use super::partable::{ParOp, ParTable, PartableOptions};
 use super::start::start_values;
-use super::linalg::invert_in_place;
 use super::weight::{fill_ml_weight, MlWeightWork};
 
 #[derive(Debug, Clone)]
@@ -192,6 +192,22 @@ impl Model {
     /// Evaluates the model at given free parameters (no fitting), e.g. to inspect Delta or the
     /// implied covariance at someone else's estimates.
     pub fn evaluate_at(&mut self, s: &[f64], theta: &[f64]) -> Result<(), SemError> {
+        self.load_solution(s, theta)?;
+        self.fitter
+            .ws
+            .evaluate(&self.fitter.st, theta, &self.sample)
+    }
+
+    /// Evaluates the model at the sample and estimates of [`Model::load_solution`].
+    pub fn evaluate_loaded(&mut self) -> Result<(), SemError> {
+        let fitter = &mut self.fitter;
+        fitter.ws.evaluate(&fitter.st, &fitter.theta, &self.sample)
+    }
+
+    /// Takes the sample and the estimates `theta` without evaluating the model: enough for the
+    /// row values (`row_values_into`); `evaluate_at` must follow before `implied` or `delta`
+    /// are read, which otherwise still describe the previous evaluation.
+    pub fn load_solution(&mut self, s: &[f64], theta: &[f64]) -> Result<(), SemError> {
         self.load_sample(s)?;
         if theta.len() != self.fitter.theta.len() {
             return Err(SemError::BadInput {
@@ -203,9 +219,7 @@ impl Model {
             });
         }
         self.fitter.theta.copy_from_slice(theta);
-        self.fitter
-            .ws
-            .evaluate(&self.fitter.st, theta, &self.sample)
+        Ok(())
     }
 
     /// The estimator's objective (DWLS r'Wr or the ML discrepancy) at given free parameters.
