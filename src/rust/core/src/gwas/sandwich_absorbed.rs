@@ -76,7 +76,11 @@ impl SandwichWork {
         // W G~ into the first nk columns of `wd`, and S = G~' W G~.
         for (c, &j) in kept.iter().enumerate() {
             for a in 0..pstar {
-                self.wd[(a, c)] = if sc.absorbed_row[a] { 0.0 } else { w[a] * delta[(a, j)] };
+                self.wd[(a, c)] = if sc.absorbed_row[a] {
+                    0.0
+                } else {
+                    w[a] * delta[(a, j)]
+                };
             }
         }
         for i in 0..nk {
@@ -166,12 +170,21 @@ mod tests {
         let m = DMatrix::from_fn(pstar, pstar, |a, b| noise(a * 97 + b + 900));
         let v = m.transpose() * &m + DMatrix::identity(pstar, pstar);
         let moments: Vec<usize> = (0..pstar).collect();
-        let absorbed: Vec<(usize, usize)> = rows.iter().enumerate().map(|(t, &r)| (nk + t, r)).collect();
+        let absorbed: Vec<(usize, usize)> =
+            rows.iter().enumerate().map(|(t, &r)| (nk + t, r)).collect();
         let kept: Vec<usize> = (0..nk).collect();
         let wanted = [1, 4, 7];
         let mut general = SandwichWork::new(pstar, nf);
         general
-            .compute_selected(&delta, Weight::Diagonal(&w), &v, None, &moments, 1e-12, &wanted)
+            .compute_selected(
+                &delta,
+                Weight::Diagonal(&w),
+                &v,
+                None,
+                &moments,
+                1e-12,
+                &wanted,
+            )
             .unwrap();
         let mut absorbing = SandwichWork::new(pstar, nf);
         assert!(absorbing.compute_selected_absorbing(
@@ -180,7 +193,10 @@ mod tests {
         for &i in &wanted {
             for &j in &wanted {
                 let (a, b) = (general.cov[(i, j)], absorbing.cov[(i, j)]);
-                assert!((a - b).abs() <= 1e-11 * general.cov[(i, i)].max(general.cov[(j, j)]), "{i},{j}: {a} vs {b}");
+                assert!(
+                    (a - b).abs() <= 1e-11 * general.cov[(i, i)].max(general.cov[(j, j)]),
+                    "{i},{j}: {a} vs {b}"
+                );
             }
         }
         // A tolerance the bound cannot settle goes back to the general route.
