@@ -4,6 +4,7 @@
 
 use gsem_core::gwas::{self, CommonGwas, CovStruc, GcMode, GwasOptions, SnpColumns, UserGwas};
 use gsem_core::parallel::CancelToken;
+use gsem_core::sem::partable::ParOp;
 use gsem_core::sem::Estimator;
 use nalgebra::DMatrix;
 
@@ -326,4 +327,57 @@ fn smoothing_path_runs_when_v_ld_is_not_positive_definite() {
         .all(|x| x.is_finite()));
     assert!(out.z_smooth.iter().all(|&z| z >= 0.0 && z.is_finite()));
     assert!(out.z_smooth.iter().any(|&z| z > 0.0));
+}
+
+#[test]
+fn written_out_user_fit_equals_the_general_fitter() {
+    let (beta, se, var) = snp_data();
+    let cols = columns(&beta, &se, &var);
+    for (fix_measurement, q_snp) in [(true, false), (false, false), (true, true)] {
+        let mut o = options();
+        o.fix_measurement = fix_measurement;
+        o.q_snp = q_snp;
+        let fast = UserGwas::new(&covstruc(), MODEL, o, &cols).unwrap();
+        assert!(
+            fast.fast.is_some(),
+            "the one-factor userGWAS model is recognised"
+        );
+        let mut general = fast.clone();
+        general.fast = None;
+        let rows = fast.model.pt.rows.len();
+        let snp_row = (0..rows)
+            .find(|&r| fast.model.pt.rows[r].op == ParOp::Regress)
+            .unwrap();
+        // The SNP row alone (the selected, absorbing sandwich) and every row (the full one).
+        for keep in [vec![snp_row], (0..rows).collect::<Vec<_>>()] {
+            let a = gwas::run_user(&fast, &cols, &keep, &CancelToken::new()).unwrap();
+            let b = gwas::run_user(&general, &cols, &keep, &CancelToken::new()).unwrap();
+            for s in 0..a.chisq.len() {
+                assert!(
+                    (a.chisq[s] / b.chisq[s] - 1.0).abs() < FAST_FIT_IN_SE,
+                    "SNP {s}"
+                );
+                for j in 0..keep.len() {
+                    let (i, se) = (s * keep.len() + j, b.se[s * keep.len() + j]);
+                    let scale = if se.is_finite() {
+                        se
+                    } else {
+                        b.est[i].abs().max(1e-12)
+                    };
+                    assert!(
+                        (a.est[i] - b.est[i]).abs() / scale < FAST_FIT_IN_SE,
+                        "SNP {s} {j}"
+                    );
+                    assert_eq!(a.se[i].is_nan(), se.is_nan(), "SNP {s} {j}");
+                    if se.is_finite() {
+                        assert!((a.se[i] / se - 1.0).abs() < FAST_FIT_IN_SE, "SNP {s} {j}");
+                    }
+                    if q_snp && keep[j] == snp_row {
+                        let (qa, qb) = (a.q_snp[i], b.q_snp[i]);
+                        assert!((qa / qb - 1.0).abs() < FAST_FIT_IN_SE, "SNP {s}");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ use crate::sem::matrices::vech_index;
 use crate::sem::optimiser_tolerances::{
     FINAL_REGION, GWAS_SLOW_RATIO, GWAS_STEP, STALL_DECREMENT, STEP_FLOOR,
 };
-use crate::sem::partable::ParOp;
+use crate::sem::partable::{ParOp, ParRow};
 use crate::sem::{Estimator, Model};
 
 use nalgebra::DMatrix;
@@ -77,9 +77,12 @@ pub struct CommonFit {
 }
 
 impl CommonFit {
-    /// The layout of commonfactorGWAS's model (`traits` in the caller's order after the SNP),
-    /// or `None` when the model is not exactly that one under DWLS (then the general fitter is
-    /// used throughout).
+    /// The layout of a one-factor model of this shape (`traits` in the caller's order after
+    /// the SNP): commonfactorGWAS's, or a userGWAS model such as `F1 =~ T1 + ... ; F1 ~ SNP`
+    /// with any of its quantities fixed (its measurement part under `fix_measurement`).
+    /// `None` when the model is anything else or not under DWLS (then the general fitter is
+    /// used throughout): every row of the table must be one of the quantities above, or a
+    /// direct effect `T ~ SNP` fixed at 0.
     pub fn new(model: &Model, traits: &[String], snp: &str) -> Option<CommonFit> {
         let red = &model.fitter.red;
         let bounded = red.lower.iter().chain(&red.upper).any(|b| b.is_finite());
@@ -87,6 +90,10 @@ impl CommonFit {
             return None;
         }
         let rows = &model.pt.rows;
+        let [factor] = model.pt.names.lv.as_slice() else {
+            return None;
+        };
+        let factor = factor.as_str();
         let find = |lhs: &str, op: ParOp, rhs: &str| {
             rows.iter()
                 .position(|r| r.op == op && r.lhs == lhs && r.rhs == rhs)
@@ -101,17 +108,34 @@ impl CommonFit {
                 f => Some(Slot::Free(f - 1)),
             }
         };
+        let recognised = |r: &ParRow| {
+            let is_trait = |n: &str| traits.iter().any(|t| t == n);
+            match r.op {
+                ParOp::Measure => r.lhs == factor && is_trait(&r.rhs),
+                ParOp::Regress => {
+                    (r.lhs == factor && r.rhs == snp)
+                        || (is_trait(&r.lhs)
+                            && r.rhs == snp
+                            && r.free == 0
+                            && r.ustart == Some(0.0))
+                }
+                ParOp::Covary => {
+                    r.lhs == r.rhs && (r.lhs == factor || r.lhs == snp || is_trait(&r.lhs))
+                }
+                _ => false,
+            }
+        };
+        if !rows.iter().all(recognised) {
+            return None;
+        }
         let mut loading = Vec::new();
         let mut residual = Vec::new();
         for t in traits {
-            loading.push(slot(find("F1", ParOp::Measure, t))?);
+            loading.push(slot(find(factor, ParOp::Measure, t))?);
             residual.push(slot(find(t, ParOp::Covary, t))?);
-            if !matches!(slot(find(t, ParOp::Regress, snp))?, Slot::Fixed(v) if v == 0.0) {
-                return None;
-            }
         }
-        let b = slot(find("F1", ParOp::Regress, snp))?;
-        let psi = slot(find("F1", ParOp::Covary, "F1"))?;
+        let b = slot(find(factor, ParOp::Regress, snp))?;
+        let psi = slot(find(factor, ParOp::Covary, factor))?;
         let v = slot(find(snp, ParOp::Covary, snp))?;
         let n_free = model.pt.n_free();
         // Every free parameter must be one of these quantities, each once.
@@ -241,6 +265,25 @@ impl CommonFit {
         self.load_quantities(false);
         self.jacobian();
         (&self.jac, &self.absorbed, &self.kept)
+    }
+
+    /// The implied covariance matrix at the last [`CommonFit::delta_at_solution`], in the
+    /// caller's order (SNP first), into `out`.
+    pub fn implied_into(&self, out: &mut DMatrix<f64>) {
+        let x = &self.x;
+        let (b, v) = (self.b.value(x), self.v.value(x));
+        let phi = b * b * v + self.psi.value(x);
+        out[(0, 0)] = v;
+        for i in 1..out.nrows() {
+            let li = self.l[i - 1];
+            out[(i, 0)] = li * b * v;
+            out[(0, i)] = out[(i, 0)];
+            for j in 1..=i {
+                let own = if i == j { self.th[i - 1] } else { 0.0 };
+                out[(i, j)] = li * self.l[j - 1] * phi + own;
+                out[(j, i)] = out[(i, j)];
+            }
+        }
     }
 
     /// Gauss-Newton step over the kept parameters from the gradient -2 J'W r and Hessian

@@ -32,6 +32,9 @@ pub struct UserGwas {
     pub q_snp: Vec<QSnpTarget>,
     /// Per-SNP start from `start`.
     pub snp_start: UserStart,
+    /// The fit written out when the model is a one-factor model of commonfactorGWAS's shape
+    /// under DWLS ([`super::common_fit`]); `None` fits with the general fitter.
+    pub fast: Option<CommonFit>,
 }
 
 /// Everything commonfactorGWAS needs per SNP, prepared once.
@@ -275,7 +278,9 @@ impl UserGwas {
         }
         let chisq = matrices.chisq_blocks();
         let snp_start = UserStart::new(&model_fit.pt, &q_snp, options.snp_name(), &start);
+        let fast = CommonFit::new(&model_fit, &cov.names, options.snp_name());
         Ok(UserGwas {
+            fast,
             df: model_fit.df() as f64,
             npar: model_fit.npar() as f64,
             model: model_fit,

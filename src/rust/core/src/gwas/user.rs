@@ -4,6 +4,7 @@
 
 use nalgebra::DMatrix;
 
+use super::common_fit::CommonFit;
 use super::inputs::SnpColumns;
 use super::prepared::ChisqBlocks;
 use super::q_stats::{q_dense, q_snp, residual_vech};
@@ -35,6 +36,8 @@ pub struct UserWork {
     se_free: Option<Vec<usize>>,
     /// (Q_SNP target, position among the kept rows) for every kept `factor ~ SNP` row.
     q_slots: Vec<(usize, usize)>,
+    /// The fit written out for a one-factor model ([`CommonFit`]); `None`: the general fitter.
+    fast: Option<CommonFit>,
 }
 
 impl UserWork {
@@ -77,6 +80,7 @@ impl UserWork {
                         .filter_map(move |row| keep.iter().position(|r| r == row).map(|j| (t, j)))
                 })
                 .collect(),
+            fast: gwas.fast.clone(),
         }
     }
 }
@@ -106,13 +110,35 @@ impl UserGwas {
         let full = &work.snp.full;
         self.snp_start
             .fill(&self.start, &full.s_full, &full.d, &mut work.start);
-        self.model
-            .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
+        let fitted_fast = match work
+            .fast
+            .as_mut()
+            .and_then(|f| f.fit(&full.s_full, &work.snp.w, &work.start))
+        {
+            Some(theta) => {
+                self.model.load_solution(full.s_full.as_slice(), theta)?;
+                true
+            }
+            None => {
+                self.model
+                    .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
+                false
+            }
+        };
         row_values_into(&self.model, &mut work.values);
         let blocks = self.chisq.as_ref().filter(|_| !work.snp.full.v_smoothed);
-        sandwich_se(&mut self.model, work, blocks, self.options.toler)?;
+        sandwich_se(
+            &mut self.model,
+            work,
+            blocks,
+            self.options.toler,
+            fitted_fast,
+        )?;
+        match work.fast.as_ref().filter(|_| fitted_fast) {
+            Some(fit) => fit.implied_into(&mut work.implied),
+            None => to_user_order_into(&self.model, &mut work.implied),
+        }
         let full = &work.snp.full;
-        to_user_order_into(&self.model, &mut work.implied);
         residual_vech(&full.s_full, &work.implied, &mut work.eta);
         *out.chisq = match (&self.chisq, full.v_smoothed) {
             (Some(blocks), false) => blocks.q(&work.eta, &full.d),
@@ -144,31 +170,51 @@ fn to_user_order_into(model: &Model, out: &mut DMatrix<f64>) {
 }
 
 /// Sandwich SEs per table row (NaN for fixed rows) into `work.se`; `:=` values and SEs and
-/// the value lhs - rhs of constraint rows into `work.values`.
+/// the value lhs - rhs of constraint rows into `work.values`. `fitted_fast`: the last fit was
+/// the written-out one, whose own Delta serves (the general model was not evaluated).
 fn sandwich_se(
     model: &mut Model,
     work: &mut UserWork,
     blocks: Option<&ChisqBlocks>,
     toler: f64,
+    fitted_fast: bool,
 ) -> Result<(), SemError> {
-    let weight = match model.estimator() {
-        Estimator::Dwls => Weight::Diagonal(&work.snp.w),
-        Estimator::Ml => {
-            model.ml_weight_into(&mut work.ml)?;
-            Weight::Full(&work.ml.w)
-        }
-    };
-    model.delta();
-    let delta = &model.fitter.ws.delta;
     let blocks = blocks.map(|b| (b, work.snp.full.d.as_slice()));
-    let (v_full, moments) = (&work.snp.full.v_full, model.moments());
-    match &work.se_free {
-        Some(wanted) => work
-            .sandwich
-            .compute_selected(delta, weight, v_full, blocks, moments, toler, wanted)?,
-        None => work
-            .sandwich
-            .compute(delta, weight, v_full, blocks, moments, toler)?,
+    let v_full = &work.snp.full.v_full;
+    if let Some(fit) = work.fast.as_mut().filter(|_| fitted_fast) {
+        let (w, moments) = (&work.snp.w, model.moments());
+        let (delta, absorbed, kept) = fit.delta_at_solution();
+        let sandwich = &mut work.sandwich;
+        match &work.se_free {
+            Some(wanted) => {
+                if !sandwich.compute_selected_absorbing(
+                    delta, w, absorbed, kept, v_full, blocks, moments, toler, wanted,
+                ) {
+                    let weight = Weight::Diagonal(w);
+                    sandwich
+                        .compute_selected(delta, weight, v_full, blocks, moments, toler, wanted)?;
+                }
+            }
+            None => sandwich.compute(delta, Weight::Diagonal(w), v_full, blocks, moments, toler)?,
+        }
+    } else {
+        let weight = match model.estimator() {
+            Estimator::Dwls => Weight::Diagonal(&work.snp.w),
+            Estimator::Ml => {
+                model.ml_weight_into(&mut work.ml)?;
+                Weight::Full(&work.ml.w)
+            }
+        };
+        model.delta();
+        let (delta, moments) = (&model.fitter.ws.delta, model.moments());
+        match &work.se_free {
+            Some(wanted) => work
+                .sandwich
+                .compute_selected(delta, weight, v_full, blocks, moments, toler, wanted)?,
+            None => work
+                .sandwich
+                .compute(delta, weight, v_full, blocks, moments, toler)?,
+        }
     }
     let cov = &work.sandwich.cov;
     let wanted = |k: usize| {
