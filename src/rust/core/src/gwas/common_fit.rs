@@ -7,7 +7,8 @@
 //! tolerance. Anything unusual (a failed factorisation, slow contraction, no convergence)
 //! returns `None` and the caller uses the general fitter.
 
-use crate::sem::linalg::{cholesky_solve, dot};
+use crate::sem::cholesky::spd_solve_small;
+use crate::sem::linalg::dot;
 use crate::sem::line_search::backtrack;
 use crate::sem::matrices::vech_index;
 use crate::sem::optimiser_tolerances::{
@@ -176,6 +177,10 @@ impl CommonFit {
         for (p, &j) in kept.iter().enumerate() {
             kept_at[j] = p;
         }
+        let mut jac = DMatrix::zeros(pstar, n_free);
+        for &(j, a) in &absorbed {
+            jac[(a, j)] = 1.0;
+        }
         Some(CommonFit {
             loading,
             residual,
@@ -188,7 +193,7 @@ impl CommonFit {
             resid: vec![0.0; pstar],
             l: vec![0.0; k],
             th: vec![0.0; k],
-            jac: DMatrix::zeros(pstar, n_free),
+            jac,
             hess: vec![0.0; n_free * n_free],
             hess_gn: vec![0.0; n_free * n_free],
             grad: vec![0.0; n_free],
@@ -317,12 +322,12 @@ impl CommonFit {
         for j in 0..n {
             self.step[j] = -self.grad[j];
         }
-        if !cholesky_solve(&mut self.hess, n, n, &mut self.step) {
+        if !spd_solve_small(&mut self.hess, n, &mut self.step) {
             self.hess[..n * n].copy_from_slice(&self.hess_gn[..n * n]);
             for j in 0..n {
                 self.step[j] = -self.grad[j];
             }
-            if !cholesky_solve(&mut self.hess, n, n, &mut self.step) {
+            if !spd_solve_small(&mut self.hess, n, &mut self.step) {
                 return None;
             }
         }

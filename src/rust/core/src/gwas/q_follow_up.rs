@@ -15,7 +15,7 @@ use nalgebra::DMatrix;
 use super::prepared::ChisqBlocks;
 use super::sandwich_work::SandwichWork;
 use super::snp_matrices::FullSnp;
-use crate::sem::linalg::cholesky_solve;
+use crate::sem::cholesky::spd_solve_small;
 use crate::sem::sandwich::Weight;
 use crate::sem::SemError;
 
@@ -59,7 +59,9 @@ impl QFollowUp {
             w: vec![0.0; pstar],
             delta: DMatrix::zeros(pstar, 2 * k),
             identity: (0..pstar).collect(),
-            absorbed: (0..k).map(|t| (k + t, vech_at(k + 1, t + 1, t + 1))).collect(),
+            absorbed: (0..k)
+                .map(|t| (k + t, vech_at(k + 1, t + 1, t + 1)))
+                .collect(),
         }
     }
 
@@ -114,7 +116,7 @@ impl QFollowUp {
                 }
             }
             self.step.copy_from_slice(&self.grad);
-            if !cholesky_solve(self.hess.as_mut_slice(), k, k, &mut self.step) {
+            if !spd_solve_small(self.hess.as_mut_slice(), k, &mut self.step) {
                 return None;
             }
             let scale = self.a.iter().fold(0.0f64, |m, x| m.max(x.abs()));

@@ -5,10 +5,13 @@ use super::{CommonFit, Slot};
 
 impl CommonFit {
     /// Jacobian of the implied moments (pstar x n_free, column-major) at `self.x`, after
-    /// `objective` was evaluated there.
+    /// `objective` was evaluated there. Only the kept columns change: an absorbed residual
+    /// variance's column is its moment's unit vector, written once by [`CommonFit::new`].
     pub(super) fn jacobian(&mut self) {
         let pstar = self.moments.len();
-        self.jac.fill(0.0);
+        for &j in &self.kept {
+            self.jac.column_mut(j).fill(0.0);
+        }
         let x = &self.x;
         let (b, v) = (self.b.value(x), self.v.value(x));
         let phi = b * b * v + self.psi.value(x);
@@ -34,9 +37,6 @@ impl CommonFit {
                     add(self.b, a, 2.0 * li * lj * b * v);
                     add(self.psi, a, li * lj);
                     add(self.v, a, li * lj * b * b);
-                    if i == j {
-                        add(self.residual[i - 1], a, 1.0);
-                    }
                 }
             }
         }
