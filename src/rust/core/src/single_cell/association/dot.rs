@@ -14,115 +14,35 @@ pub const MR: usize = 3;
 /// Columns of a tile (rhs columns: projected variants).
 pub const NR: usize = 4;
 
-/// The four lane sums of every entry of a tile, carried from one chunk of terms to the next.
-pub type Lanes = [[[f64; 4]; NR]; MR];
-
 /// `out[r][c] = dot(rows[r][..m], cols[c][..m])` in the fixed order above; with `SQUARE` the
 /// terms are a_i (b_i b_i) (the columns squared on the fly, not stored).
 ///
 /// # Panics
 /// If a row or column is shorter than `m`.
-#[cfg(test)]
 pub fn dot_tile<const SQUARE: bool>(
     rows: [&[f64]; MR],
     cols: [&[f64]; NR],
     m: usize,
 ) -> [[f64; NR]; MR] {
-    let mut lanes = [[[0.0; 4]; NR]; MR];
-    dot_lanes::<SQUARE>(&rows, &cols, 0, m / 4 * 4, &mut lanes, &[]);
-    finish_tile::<SQUARE>(&rows, &cols, m, &lanes)
-}
-
-/// Continue the lanes of every entry over the terms `from..to` (both multiples of 4): the
-/// lanes' order is the one of a single pass over `0..m / 4 * 4`, so cutting that range into
-/// consecutive chunks (to keep a chunk of the columns in L1 while many rows pass over it)
-/// changes no bit. `ahead` is data needed soon, brought towards the cache meanwhile (one cache
-/// line per step, so the memory requests are spread out; no effect on results).
-///
-/// # Panics
-/// If `from` or `to` is not a multiple of 4, or a row or column is shorter than `to`.
-pub fn dot_lanes<const SQUARE: bool>(
-    rows: &[&[f64]; MR],
-    cols: &[&[f64]; NR],
-    from: usize,
-    to: usize,
-    lanes: &mut Lanes,
-    ahead: &[f64],
-) {
-    assert!(from % 4 == 0 && to % 4 == 0 && from <= to);
-    assert!(rows.iter().chain(cols.iter()).all(|v| v.len() >= to));
-    #[cfg(target_arch = "x86_64")]
-    {
-        if has_avx2_fma() {
-            // SAFETY: the CPU supports AVX2 and FMA, every slice holds at least `to` values
-            // and `from..to` is whole groups of 4.
-            unsafe { x86::dot_lanes::<SQUARE>(rows, cols, from, to, lanes, ahead) };
-            return;
-        }
-    }
-    portable_lanes::<SQUARE>(rows, cols, from, to, lanes);
-}
-
-/// The entries of a tile from its lanes over `0..m / 4 * 4` and the tail sum of the last
-/// m mod 4 terms: ((lane0 + lane1) + (lane2 + lane3)) + tail.
-///
-/// # Panics
-/// If a row or column is shorter than `m`.
-pub fn finish_tile<const SQUARE: bool>(
-    rows: &[&[f64]; MR],
-    cols: &[&[f64]; NR],
-    m: usize,
-    lanes: &Lanes,
-) -> [[f64; NR]; MR] {
     assert!(rows.iter().chain(cols.iter()).all(|v| v.len() >= m));
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx2_fma() {
-            // SAFETY: the CPU supports FMA, and every slice holds at least m values.
-            return unsafe { x86::finish_tile::<SQUARE>(rows, cols, m, lanes) };
+            // SAFETY: the CPU supports AVX2 and FMA, and every slice holds at least m values.
+            return unsafe { x86::dot_tile::<SQUARE>(&rows, &cols, m) };
         }
     }
-    finish_body::<SQUARE, false>(rows, cols, m, lanes)
-}
-
-/// [`finish_tile`]; the tail with fused multiply-adds when `FUSED` (like the vector lanes).
-#[inline(always)]
-fn finish_body<const SQUARE: bool, const FUSED: bool>(
-    rows: &[&[f64]; MR],
-    cols: &[&[f64]; NR],
-    m: usize,
-    lanes: &Lanes,
-) -> [[f64; NR]; MR] {
-    let mut out = [[0.0; NR]; MR];
-    for r in 0..MR {
-        for c in 0..NR {
-            let tail = (m / 4 * 4..m).fold(0.0f64, |s, i| {
-                let y = if SQUARE {
-                    cols[c][i] * cols[c][i]
-                } else {
-                    cols[c][i]
-                };
-                if FUSED {
-                    rows[r][i].mul_add(y, s)
-                } else {
-                    s + rows[r][i] * y
-                }
-            });
-            let l = &lanes[r][c];
-            out[r][c] = ((l[0] + l[1]) + (l[2] + l[3])) + tail;
-        }
-    }
-    out
+    portable_tile::<SQUARE>(&rows, &cols, m)
 }
 
 /// The same order with separate multiplies and adds (CPUs without AVX2 and FMA).
-fn portable_lanes<const SQUARE: bool>(
+fn portable_tile<const SQUARE: bool>(
     rows: &[&[f64]; MR],
     cols: &[&[f64]; NR],
-    from: usize,
-    to: usize,
-    lanes: &mut Lanes,
-) {
+    m: usize,
+) -> [[f64; NR]; MR] {
+    let full = m / 4 * 4;
+    let mut out = [[0.0; NR]; MR];
     for r in 0..MR {
         for c in 0..NR {
             let term = |i: usize| {
@@ -133,13 +53,17 @@ fn portable_lanes<const SQUARE: bool>(
                         cols[c][i]
                     }
             };
-            for t in (from..to).step_by(4) {
-                for (l, x) in lanes[r][c].iter_mut().enumerate() {
+            let mut lane = [0.0f64; 4];
+            for t in (0..full).step_by(4) {
+                for (l, x) in lane.iter_mut().enumerate() {
                     *x += term(t + l);
                 }
             }
+            let tail = (full..m).fold(0.0, |s, i| s + term(i));
+            out[r][c] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + tail;
         }
     }
+    out
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -153,40 +77,23 @@ fn has_avx2_fma() -> bool {
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{Lanes, MR, NR};
+    use super::{MR, NR};
     use std::arch::x86_64::*;
 
     /// # Safety
-    /// FMA must be available and every slice must hold at least m values.
+    /// AVX2 and FMA must be available and every slice must hold at least m values.
     #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn finish_tile<const SQUARE: bool>(
+    pub unsafe fn dot_tile<const SQUARE: bool>(
         rows: &[&[f64]; MR],
         cols: &[&[f64]; NR],
         m: usize,
-        lanes: &Lanes,
     ) -> [[f64; NR]; MR] {
-        super::finish_body::<SQUARE, true>(rows, cols, m, lanes)
-    }
-
-    /// # Safety
-    /// AVX2 and FMA must be available, every slice must hold at least `to` values and
-    /// `to - from` must be a multiple of 4.
-    #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn dot_lanes<const SQUARE: bool>(
-        rows: &[&[f64]; MR],
-        cols: &[&[f64]; NR],
-        from: usize,
-        to: usize,
-        lanes: &mut Lanes,
-        ahead: &[f64],
-    ) {
-        let mut lines = ahead.chunks(8);
+        let full = m / 4 * 4;
         let a: [*const f64; MR] = std::array::from_fn(|r| rows[r].as_ptr());
         let b: [*const f64; NR] = std::array::from_fn(|c| cols[c].as_ptr());
-        let mut acc: [[__m256d; NR]; MR] =
-            std::array::from_fn(|r| std::array::from_fn(|c| _mm256_loadu_pd(lanes[r][c].as_ptr())));
-        let mut i = from;
-        while i < to {
+        let mut acc = [[_mm256_setzero_pd(); NR]; MR];
+        let mut i = 0;
+        while i < full {
             let x: [__m256d; MR] = std::array::from_fn(|r| _mm256_loadu_pd(a[r].add(i)));
             for c in 0..NR {
                 let mut y = _mm256_loadu_pd(b[c].add(i));
@@ -197,32 +104,30 @@ mod x86 {
                     acc[r][c] = _mm256_fmadd_pd(x[r], y, acc[r][c]);
                 }
             }
-            if let Some(line) = lines.next() {
-                _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast());
-            }
             i += 4;
         }
+        let mut out = [[0.0; NR]; MR];
         for r in 0..MR {
             for c in 0..NR {
-                _mm256_storeu_pd(lanes[r][c].as_mut_ptr(), acc[r][c]);
+                let mut lane = [0.0f64; 4];
+                _mm256_storeu_pd(lane.as_mut_ptr(), acc[r][c]);
+                let mut tail = 0.0f64;
+                for j in full..m {
+                    let y = *b[c].add(j);
+                    let y = if SQUARE { y * y } else { y };
+                    // A hardware fused multiply-add, like the lanes.
+                    tail = (*a[r].add(j)).mul_add(y, tail);
+                }
+                out[r][c] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + tail;
             }
         }
+        out
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn portable_tile<const SQUARE: bool>(
-        rows: &[&[f64]; MR],
-        cols: &[&[f64]; NR],
-        m: usize,
-    ) -> [[f64; NR]; MR] {
-        let mut lanes = [[[0.0; 4]; NR]; MR];
-        portable_lanes::<SQUARE>(rows, cols, 0, m / 4 * 4, &mut lanes);
-        finish_body::<SQUARE, false>(rows, cols, m, &lanes)
-    }
 
     fn data(n: usize, seed: u64) -> Vec<f64> {
         let mut s = seed;

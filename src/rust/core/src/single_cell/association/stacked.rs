@@ -1,15 +1,18 @@
 //! The tests of all genes that share a block of projected variants, as one stacked product.
 //!
 //! A gene alone gives a product of only p + 1 (~8) rows against its variants; stacking every
-//! gene of a block keeps each tile of NR variant columns in L1 while all genes' rows pass over
-//! it: their weight rows against G~, then their q rows against G~ o G~ squared on the fly
-//! (sum_i q_i g_i^2). Row tiles wholly outside the tile's windows are skipped and columns
-//! outside a gene's window discarded (cheaper than splitting the block at window edges: the
-//! waste is at most one tile of columns per window edge). Every entry comes from
-//! [`dot_tile`], whose summation order does not depend on the tile, so a gene's results are
-//! the same bits whatever genes it is stacked with and however its window is cut into blocks.
+//! gene of a block reuses each tile of NR variant columns while all genes' rows pass over it:
+//! their weight rows against G~, then their q rows against G~ o G~ squared on the fly
+//! (sum_i q_i g_i^2). At m = 1,611 a tile (51.5 KB) is larger than L1 and each pass streams
+//! it from L2; that was measured to cost nothing (the block runs at the rate of a tile in L1,
+//! and a variant blocked over donors to stay in L1 was no faster in the map: bench/README.md).
+//! Row tiles wholly outside the tile's windows are skipped and columns outside a gene's window
+//! discarded (cheaper than splitting the block at window edges: the waste is at most one tile
+//! of columns per window edge). Every entry comes from [`dot_tile`], whose summation order
+//! does not depend on the tile, so a gene's results are the same bits whatever genes it is
+//! stacked with and however its window is cut into blocks.
 
-use super::dot::{dot_lanes, finish_tile, Lanes, MR, NR};
+use super::dot::{dot_tile, MR, NR};
 use super::score::{GeneScore, VariantTest};
 
 /// One gene of a stacked block: its null and its columns `from..to` of the block.
@@ -28,15 +31,7 @@ pub struct StackedScratch {
     /// Per gene and column: the p + 1 weight products, then sum q g^2.
     products: Vec<f64>,
     offsets: Vec<usize>,
-    /// Per (column tile, row tile) of a block: the lanes, and whether a gene of the row tile
-    /// covers the column tile (else skipped).
-    lanes: Vec<Lanes>,
-    active: Vec<bool>,
 }
-
-/// Donors per chunk: NR columns of a chunk (8 KB) stay in L1 while all stacked rows pass over
-/// them (a whole tile of NR columns, 51.5 KB at m = 1,611, does not fit in L1's 32 KB).
-const CHUNK: usize = 256;
 
 /// Test the genes `genes` on the block `block` (m x k column-major projected genotypes).
 /// `out` receives, gene after gene, one result per column of the gene's `from..to`.
@@ -72,91 +67,25 @@ pub fn test_stacked(
     scratch
         .rows
         .extend(genes.iter().enumerate().map(|(i, g)| (i, g.score.p + 1)));
-    // Row tiles of MR stacked rows (a short last tile repeats its last row), the weight
-    // rows' and the q rows' apart; q rows are squared on the fly.
-    let row_of = |(i, a): (usize, usize)| {
-        let score = genes[i].score;
-        if a > score.p {
-            &score.q[..m]
-        } else {
-            &score.weights[a * m..(a + 1) * m]
-        }
-    };
     let (weight_rows, q_rows) = scratch.rows.split_at(split);
-    let row_tiles: Vec<RowTile> = weight_rows
-        .chunks(MR)
-        .map(|t| (t, false))
-        .chain(q_rows.chunks(MR).map(|t| (t, true)))
-        .map(|(rows, square)| RowTile {
-            lhs: std::array::from_fn(|r| row_of(rows[r.min(rows.len() - 1)])),
-            rows,
-            square,
-        })
-        .collect();
-    // Chunk by chunk of donors: the rows' chunk (L2) serves every column tile of the block and
-    // a column tile's chunk (L1) every row tile; each (column tile, row tile) keeps its lanes.
-    let (n_rows, n_tiles) = (row_tiles.len(), (hi - lo).div_ceil(NR));
-    let column_tile = |ct: usize| ColumnTile::new(block, m, lo + ct * NR, hi);
-    scratch.active.clear();
-    for ct in 0..n_tiles {
-        let tile = column_tile(ct);
-        scratch
-            .active
-            .extend(row_tiles.iter().map(|t| tile.meets(genes, t)));
-    }
-    scratch.lanes.clear();
-    scratch.lanes.resize(n_tiles * n_rows, [[[0.0; 4]; NR]; MR]);
-    let full = m / 4 * 4;
-    for from in (0..full).step_by(CHUNK) {
-        let to = (from + CHUNK).min(full);
-        for ct in 0..n_tiles {
-            let (tile, next) = (column_tile(ct), column_tile((ct + 1) % n_tiles));
-            // The next tile's chunk of columns comes from memory: prefetched while this tile
-            // computes, one column during each of the first NR row tiles.
-            let ahead = if ct + 1 < n_tiles {
-                from..to
-            } else {
-                to..(to + CHUNK).min(full)
-            };
-            let tiles = ct * n_rows..(ct + 1) * n_rows;
-            let active = &scratch.active[tiles.clone()];
-            let lanes = scratch.lanes[tiles].iter_mut().zip(active);
-            for (k, (t, (lanes, _))) in row_tiles
-                .iter()
-                .zip(lanes)
-                .filter(|(_, (_, &a))| a)
-                .enumerate()
-            {
-                let ahead = next.cols.get(k).map_or(&[][..], |c| &c[ahead.clone()]);
-                if t.square {
-                    dot_lanes::<true>(&t.lhs, &tile.cols, from, to, lanes, ahead);
-                } else {
-                    dot_lanes::<false>(&t.lhs, &tile.cols, from, to, lanes, ahead);
-                }
-            }
-        }
-    }
-    for ct in 0..n_tiles {
-        let tile = column_tile(ct);
-        let tiles = ct * n_rows..(ct + 1) * n_rows;
-        let lanes = scratch.lanes[tiles.clone()]
-            .iter()
-            .zip(&scratch.active[tiles]);
-        for (t, (lanes, _)) in row_tiles.iter().zip(lanes).filter(|(_, (_, &a))| a) {
-            let entries = if t.square {
-                finish_tile::<true>(&t.lhs, &tile.cols, m, lanes)
-            } else {
-                finish_tile::<false>(&t.lhs, &tile.cols, m, lanes)
-            };
-            for (r, &(i, a)) in t.rows.iter().enumerate() {
-                let g = &genes[i];
-                let stride = g.score.p + 2;
-                for c in tile.c0.max(g.from)..tile.c1.min(g.to) {
-                    scratch.products[scratch.offsets[i] + (c - g.from) * stride + a] =
-                        entries[r][c - tile.c0];
-                }
-            }
-        }
+    for c0 in (lo..hi).step_by(NR) {
+        let c1 = (c0 + NR).min(hi);
+        // Short edge tiles repeat their last column: the same entries, discarded. Both kinds
+        // of rows pass over the tile while it is in L1.
+        let cols: [&[f64]; NR] = std::array::from_fn(|c| {
+            let c = (c0 + c).min(c1 - 1);
+            &block[c * m..(c + 1) * m]
+        });
+        let tile = Tile {
+            genes,
+            cols,
+            c0,
+            c1,
+            m,
+            offsets: &scratch.offsets,
+        };
+        tile.rows::<false>(weight_rows, &mut scratch.products);
+        tile.rows::<true>(q_rows, &mut scratch.products);
     }
     for (i, g) in genes.iter().enumerate() {
         let stride = g.score.p + 2;
@@ -167,37 +96,48 @@ pub fn test_stacked(
     }
 }
 
-/// NR columns `c0..c1` of a block; a short edge tile repeats its last column (the same
-/// entries, discarded).
-struct ColumnTile<'a> {
+/// A tile of NR columns `c0..c1` of the block, for the genes of a stack.
+struct Tile<'a, 'b> {
+    genes: &'a [StackedGene<'b>],
+    cols: [&'a [f64]; NR],
     c0: usize,
     c1: usize,
-    cols: [&'a [f64]; NR],
+    m: usize,
+    offsets: &'a [usize],
 }
 
-impl<'a> ColumnTile<'a> {
-    fn new(block: &'a [f64], m: usize, c0: usize, hi: usize) -> Self {
-        let c1 = (c0 + NR).min(hi);
-        let cols = std::array::from_fn(|c| {
-            let c = (c0 + c).min(c1 - 1);
-            &block[c * m..(c + 1) * m]
-        });
-        ColumnTile { c0, c1, cols }
+impl Tile<'_, '_> {
+    /// products[offset of gene + column * (p + 2) + row] for the stacked `rows` (gene, row;
+    /// row p + 1 is q, else a weight column) and the tile's columns inside each row's window,
+    /// one [`dot_tile`] per MR rows (a short last tile repeats its last row).
+    fn rows<const SQUARE: bool>(&self, rows: &[(usize, usize)], products: &mut [f64]) {
+        let (genes, m, c0, c1) = (self.genes, self.m, self.c0, self.c1);
+        let row_of = |(i, a): (usize, usize)| {
+            let score = genes[i].score;
+            if a > score.p {
+                &score.q[..m]
+            } else {
+                &score.weights[a * m..(a + 1) * m]
+            }
+        };
+        for tile_rows in rows.chunks(MR) {
+            if !tile_rows
+                .iter()
+                .any(|&(i, _)| genes[i].from < c1 && genes[i].to > c0)
+            {
+                continue;
+            }
+            let lhs = std::array::from_fn(|r| row_of(tile_rows[r.min(tile_rows.len() - 1)]));
+            let tile = dot_tile::<SQUARE>(lhs, self.cols, m);
+            for (r, &(i, a)) in tile_rows.iter().enumerate() {
+                let g = &genes[i];
+                let stride = g.score.p + 2;
+                for c in c0.max(g.from)..c1.min(g.to) {
+                    products[self.offsets[i] + (c - g.from) * stride + a] = tile[r][c - c0];
+                }
+            }
+        }
     }
-
-    /// Whether a row of `rows` belongs to a gene whose window meets the tile (else skipped).
-    fn meets(&self, genes: &[StackedGene<'_>], rows: &RowTile<'_>) -> bool {
-        rows.rows
-            .iter()
-            .any(|&(i, _)| genes[i].from < self.c1 && genes[i].to > self.c0)
-    }
-}
-
-/// MR stacked rows (gene, row) and their data.
-struct RowTile<'a> {
-    rows: &'a [(usize, usize)],
-    lhs: [&'a [f64]; MR],
-    square: bool,
 }
 
 #[cfg(test)]
