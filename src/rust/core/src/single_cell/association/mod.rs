@@ -22,6 +22,8 @@ pub mod output;
 pub mod plink;
 pub mod score;
 mod stacked;
+#[cfg(test)]
+mod stacked_timing;
 pub mod summary;
 mod task;
 

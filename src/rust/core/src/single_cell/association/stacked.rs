@@ -1,13 +1,16 @@
 //! The tests of all genes that share a block of projected variants, as one stacked product.
 //!
 //! A gene alone gives a product of only p + 1 (~8) rows against its variants; stacking every
-//! gene of a block keeps each tile of NR variant columns in L1 while all genes' rows pass over
-//! it: their weight rows against G~, then their q rows against G~ o G~ squared on the fly
-//! (sum_i q_i g_i^2). Row tiles wholly outside the tile's windows are skipped and columns
-//! outside a gene's window discarded (cheaper than splitting the block at window edges: the
-//! waste is at most one tile of columns per window edge). Every entry comes from
-//! [`dot_tile`], whose summation order does not depend on the tile, so a gene's results are
-//! the same bits whatever genes it is stacked with and however its window is cut into blocks.
+//! gene of a block reuses each tile of NR variant columns while all genes' rows pass over it:
+//! their weight rows against G~, then their q rows against G~ o G~ squared on the fly
+//! (sum_i q_i g_i^2). At m = 1,611 a tile (51.5 KB) is larger than L1 and each pass streams
+//! it from L2; that was measured to cost nothing (the block runs at the rate of a tile in L1,
+//! and a variant blocked over donors to stay in L1 was no faster in the map: bench/README.md).
+//! Row tiles wholly outside the tile's windows are skipped and columns outside a gene's window
+//! discarded (cheaper than splitting the block at window edges: the waste is at most one tile
+//! of columns per window edge). Every entry comes from [`dot_tile`], whose summation order
+//! does not depend on the tile, so a gene's results are the same bits whatever genes it is
+//! stacked with and however its window is cut into blocks.
 
 use super::dot::{dot_tile, MR, NR};
 use super::score::{GeneScore, VariantTest};
@@ -235,54 +238,5 @@ mod tests {
                 assert_eq!(at, out.len());
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    use super::*;
-
-    /// `cargo test --release -p genomicsemrs-core stacked_rate -- --ignored --nocapture`
-    #[test]
-    #[ignore]
-    fn stacked_rate() {
-        let (m, k, p, n) = (1611usize, 128usize, 6usize, 6usize);
-        let block: Vec<f64> = (0..m * k)
-            .map(|i| ((i * 7919) % 1000) as f64 / 1000.0)
-            .collect();
-        let scores: Vec<GeneScore> = (0..n)
-            .map(|g| GeneScore {
-                q: (0..m)
-                    .map(|i| 1.0 / (1.0 + (i + g) as f64 / m as f64))
-                    .collect(),
-                weights: (0..m * (p + 1))
-                    .map(|i| ((i * 31 + g) % 97) as f64 / 97.0)
-                    .collect(),
-                s2e: 1.0,
-                p,
-            })
-            .collect();
-        let stack: Vec<StackedGene> = scores
-            .iter()
-            .map(|score| StackedGene {
-                score,
-                from: 0,
-                to: k,
-            })
-            .collect();
-        let (mut scratch, mut out) = (StackedScratch::default(), Vec::new());
-        let reps = 2000;
-        let cpu = super::super::cpu_time::process_cpu_seconds();
-        for _ in 0..reps {
-            test_stacked(&stack, &block, m, &mut scratch, &mut out);
-        }
-        let s = super::super::cpu_time::process_cpu_seconds() - cpu;
-        let tests = (reps * n * k) as f64;
-        let flop = tests * 2.0 * (p + 2) as f64 * m as f64;
-        println!(
-            "{:.3} us per test, {:.1} GFLOP/s per CPU second",
-            1e6 * s / tests,
-            flop / s * 1e-9
-        );
     }
 }
