@@ -34,14 +34,14 @@ pub fn cholesky_lower(a: &[f64], n: usize, l: &mut [f64]) -> bool {
 }
 
 /// Solves a x = b for the small symmetric positive definite `a` (n x n; its lower triangle,
-/// column-major, is overwritten by the Cholesky factor), `b` in place: the per-SNP Newton
-/// steps. Each column is scaled by one reciprocal of its pivot instead of a division per
-/// entry (divisions are the latency of these 5-8 unknown solves). Returns false when `a` is
-/// not numerically positive definite.
+/// column-major, is overwritten by an L D L' factorisation: unit L below the diagonal, D on
+/// it), `b` in place: the per-SNP Newton steps. No square roots and one reciprocal per pivot:
+/// divisions and roots are the latency of these 5-8 unknown solves. Returns false when `a`
+/// is not numerically positive definite (a pivot not positive, NaN included).
 pub fn spd_solve_small(a: &mut [f64], n: usize, b: &mut [f64]) -> bool {
     let (a, b) = (&mut a[..n * n], &mut b[..n]);
-    let mut inv_diag = [0.0f64; 16];
-    if n > inv_diag.len() {
+    let mut inv_d = [0.0f64; 16];
+    if n > inv_d.len() {
         return false;
     }
     for j in 0..n {
@@ -49,7 +49,7 @@ pub fn spd_solve_small(a: &mut [f64], n: usize, b: &mut [f64]) -> bool {
         let col = &mut rest[..n];
         for k in 0..j {
             let ck = &done[k * n..(k + 1) * n];
-            let f = ck[j];
+            let f = ck[j] * ck[k];
             for i in j..n {
                 col[i] -= ck[i] * f;
             }
@@ -58,22 +58,22 @@ pub fn spd_solve_small(a: &mut [f64], n: usize, b: &mut [f64]) -> bool {
         if d.is_nan() || d <= 0.0 || d.is_infinite() {
             return false;
         }
-        let root = d.sqrt();
-        let inv = 1.0 / root;
-        col[j] = root;
-        inv_diag[j] = inv;
+        let inv = 1.0 / d;
+        inv_d[j] = inv;
         for x in &mut col[j + 1..n] {
             *x *= inv;
         }
     }
-    // L y = b (column-oriented), then L' x = y.
+    // L z = b, then D y = z, then L' x = y.
     for j in 0..n {
-        let yj = b[j] * inv_diag[j];
-        b[j] = yj;
+        let zj = b[j];
         let col = &a[j * n..(j + 1) * n];
         for i in j + 1..n {
-            b[i] -= col[i] * yj;
+            b[i] -= col[i] * zj;
         }
+    }
+    for j in 0..n {
+        b[j] *= inv_d[j];
     }
     for i in (0..n).rev() {
         let col = &a[i * n..(i + 1) * n];
@@ -81,7 +81,7 @@ pub fn spd_solve_small(a: &mut [f64], n: usize, b: &mut [f64]) -> bool {
         for k in i + 1..n {
             s -= col[k] * b[k];
         }
-        b[i] = s * inv_diag[i];
+        b[i] = s;
     }
     true
 }
