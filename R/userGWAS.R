@@ -21,7 +21,9 @@
 #' @param model Model in lavaan syntax that includes the SNP.
 #' @param printwarn Keep the `warning` column (see Differences).
 #' @param sub `FALSE`, or parameters to keep, written as `lhs op rhs` (e.g. `"F1~SNP"`);
-#'   spaces are ignored.
+#'   spaces are ignored. With `sub = FALSE` a genome-wide run returns about 15 R objects per
+#'   SNP, and R's garbage collector then costs about as much as the fits; starting R with
+#'   the environment variable `R_GC_MEM_GROW=3` (larger heap steps) roughly halves that.
 #' @param cores Threads to use (default: option `genomicsemrs.threads`, else all cores).
 #' @param toler Tolerance of the matrix inversions (`FALSE`: machine precision).
 #' @param SNPSE Standard error of the SNP variance (`FALSE`: 0.0005).
