@@ -11,6 +11,7 @@ use super::q_stats::{heterogeneity_q, HeterogeneityWork};
 use super::sandwich_work::SandwichWork;
 use super::setup::CommonGwas;
 use super::snp_matrices::{FullSnp, SnpWork};
+use super::written_out::{fit_sandwich, fit_snp_model};
 use crate::sem::sandwich::Weight;
 use crate::sem::standardized::row_values_into;
 use crate::sem::weight::MlWeightWork;
@@ -161,23 +162,15 @@ impl CommonGwas {
         work.snp.fill(&self.matrices, &self.model, cols, snp)?;
         let full = &work.snp.full;
         self.snp_start(&full.s_full, &full.d, &mut work.start);
-        let fast = work
-            .fast
-            .as_mut()
-            .and_then(|f| f.fit(&full.s_full, &work.snp.w, &work.start));
         // The written-out fit leaves the general model unevaluated: its Delta serves the
         // sandwich, and the model is evaluated only if the general Q follow-up needs it.
-        let fitted_fast = match fast {
-            Some(theta) => {
-                self.model.load_solution(full.s_full.as_slice(), theta)?;
-                true
-            }
-            None => {
-                self.model
-                    .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
-                false
-            }
-        };
+        let fitted_fast = fit_snp_model(
+            work.fast.as_mut(),
+            &mut self.model,
+            &full.s_full,
+            &work.snp.w,
+            &work.start,
+        )?;
         row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
         let blocks = self.blocks.as_ref();
@@ -189,30 +182,18 @@ impl CommonGwas {
                 let blocks = blocks
                     .filter(|_| !full.v_smoothed)
                     .map(|b| (b, full.d.as_slice()));
-                let (delta, absorbed, kept) = fit.delta_at_solution();
-                let moments = self.model.moments();
-                let w = &work.snp.w;
-                if !work.main.compute_selected_absorbing(
-                    delta,
+                let (w, moments) = (&work.snp.w, self.model.moments());
+                let (sandwich, v_full) = (&mut work.main, &full.v_full);
+                fit_sandwich(
+                    fit,
+                    sandwich,
                     w,
-                    absorbed,
-                    kept,
-                    &full.v_full,
+                    v_full,
                     blocks,
                     moments,
                     toler,
-                    wanted,
-                ) {
-                    work.main.compute_selected(
-                        delta,
-                        Weight::Diagonal(w),
-                        &full.v_full,
-                        blocks,
-                        moments,
-                        toler,
-                        wanted,
-                    )?;
-                }
+                    Some(wanted),
+                )?;
             }
             None => sandwich_cov(
                 &mut self.model,

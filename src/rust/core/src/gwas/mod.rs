@@ -6,8 +6,8 @@
 //! (S_Full and V_Full of one SNP, GenomicSEM's smoothing) -> [`setup`] (the models GenomicSEM
 //! builds: fixed measurement model, reorder model for df and npar, the base fit that every SNP
 //! starts from) -> [`user`] / [`common`] (one SNP: fit from [`user_start`] / the closed-form
-//! start, sandwich, chi-square, Q statistics; commonfactorGWAS's main fit written out in
-//! [`common_fit`]; commonfactorGWAS's Q follow-up in
+//! start, sandwich, chi-square, Q statistics; one-factor fits written out in [`common_fit`],
+//! used by both through [`written_out`]; commonfactorGWAS's Q follow-up in
 //! [`q_follow_up`]) -> [`run`] (chunks on the caller's rayon pool into preallocated
 //! [`results`] columns). [`prepared`] holds the SNP-independent pieces that `setup` builds and
 //! `snp_matrices` and `q_stats` use, so that those files depend on it and not on each other.
@@ -29,6 +29,7 @@ pub mod setup;
 pub mod snp_matrices;
 pub mod user;
 pub mod user_start;
+pub mod written_out;
 
 pub use inputs::{CovStruc, GcMode, GwasOptions, SnpColumns};
 pub use results::{CommonColumns, UserColumns};

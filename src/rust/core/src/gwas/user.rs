@@ -11,6 +11,7 @@ use super::q_stats::{q_dense, q_snp, residual_vech};
 use super::sandwich_work::SandwichWork;
 use super::setup::UserGwas;
 use super::snp_matrices::SnpWork;
+use super::written_out::{fit_sandwich, fit_snp_model};
 use crate::sem::partable::ParOp;
 use crate::sem::sandwich::{defined_variance, Weight};
 use crate::sem::standardized::{defined_parameters, row_values_into};
@@ -110,21 +111,13 @@ impl UserGwas {
         let full = &work.snp.full;
         self.snp_start
             .fill(&self.start, &full.s_full, &full.d, &mut work.start);
-        let fitted_fast = match work
-            .fast
-            .as_mut()
-            .and_then(|f| f.fit(&full.s_full, &work.snp.w, &work.start))
-        {
-            Some(theta) => {
-                self.model.load_solution(full.s_full.as_slice(), theta)?;
-                true
-            }
-            None => {
-                self.model
-                    .refit(full.s_full.as_slice(), &work.snp.w, &work.start)?;
-                false
-            }
-        };
+        let fitted_fast = fit_snp_model(
+            work.fast.as_mut(),
+            &mut self.model,
+            &full.s_full,
+            &work.snp.w,
+            &work.start,
+        )?;
         row_values_into(&self.model, &mut work.values);
         let blocks = self.chisq.as_ref().filter(|_| !work.snp.full.v_smoothed);
         sandwich_se(
@@ -182,21 +175,17 @@ fn sandwich_se(
     let blocks = blocks.map(|b| (b, work.snp.full.d.as_slice()));
     let v_full = &work.snp.full.v_full;
     if let Some(fit) = work.fast.as_mut().filter(|_| fitted_fast) {
-        let (w, moments) = (&work.snp.w, model.moments());
-        let (delta, absorbed, kept) = fit.delta_at_solution();
-        let sandwich = &mut work.sandwich;
-        match &work.se_free {
-            Some(wanted) => {
-                if !sandwich.compute_selected_absorbing(
-                    delta, w, absorbed, kept, v_full, blocks, moments, toler, wanted,
-                ) {
-                    let weight = Weight::Diagonal(w);
-                    sandwich
-                        .compute_selected(delta, weight, v_full, blocks, moments, toler, wanted)?;
-                }
-            }
-            None => sandwich.compute(delta, Weight::Diagonal(w), v_full, blocks, moments, toler)?,
-        }
+        let (w, moments, wanted) = (&work.snp.w, model.moments(), work.se_free.as_deref());
+        fit_sandwich(
+            fit,
+            &mut work.sandwich,
+            w,
+            v_full,
+            blocks,
+            moments,
+            toler,
+            wanted,
+        )?;
     } else {
         let weight = match model.estimator() {
             Estimator::Dwls => Weight::Diagonal(&work.snp.w),
