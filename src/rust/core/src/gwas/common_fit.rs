@@ -21,6 +21,8 @@ use nalgebra::DMatrix;
 
 mod derivatives;
 
+use derivatives::KeptAt;
+
 /// Gauss-Newton iterations before handing over to the general fitter (these fits need 3-8).
 const MAX_ITERATIONS: usize = 50;
 
@@ -68,8 +70,8 @@ pub struct CommonFit {
     /// moment's unit vector. `kept`: the other free parameters.
     absorbed: Vec<(usize, usize)>,
     kept: Vec<usize>,
-    /// Free index -> position among `kept` (`usize::MAX` for an absorbed one).
-    kept_at: Vec<usize>,
+    /// Each quantity's position among `kept` (the Newton Hessian's rows).
+    at: KeptAt,
     /// The weights with the absorbed moments' set to 0 (their residuals are 0 by construction).
     w_fit: Vec<f64>,
     absorbed_row: Vec<bool>,
@@ -173,14 +175,11 @@ impl CommonFit {
         let kept: Vec<usize> = (0..n_free)
             .filter(|j| absorbed.iter().all(|&(a, _)| a != *j))
             .collect();
-        let mut kept_at = vec![usize::MAX; n_free];
-        for (p, &j) in kept.iter().enumerate() {
-            kept_at[j] = p;
-        }
         let mut jac = DMatrix::zeros(pstar, n_free);
         for &(j, a) in &absorbed {
             jac[(a, j)] = 1.0;
         }
+        let at = KeptAt::new(&loading, [b, psi, v], &kept, n_free);
         Some(CommonFit {
             loading,
             residual,
@@ -201,7 +200,7 @@ impl CommonFit {
             x: vec![0.0; n_free],
             x_try: vec![0.0; n_free],
             kept,
-            kept_at,
+            at,
             w_fit: vec![0.0; pstar],
             wj: vec![0.0; pstar * n_free],
             absorbed_row: (0..pstar)

@@ -7,7 +7,7 @@
 //!   sigma_SNP,t = v a_t,   sigma_t,u = l_t l_u psi + v a_t a_u + [t = u] theta_t,
 //! with a = l b + g the SNP's total effects. Each theta_t enters one moment only, so at the
 //! optimum it reproduces that variance exactly and the diagonally weighted fit reduces to k
-//! Gauss-Newton unknowns a (SNP-trait covariances and trait-trait covariances). Delta of the
+//! Newton unknowns a (SNP-trait covariances and trait-trait covariances). Delta of the
 //! 2k free parameters is then written out in closed form for the shared sandwich.
 
 use nalgebra::DMatrix;
@@ -19,7 +19,7 @@ use crate::sem::cholesky::spd_solve_small;
 use crate::sem::sandwich::Weight;
 use crate::sem::SemError;
 
-/// Gauss-Newton steps before giving up (the general fitter then takes over).
+/// Newton steps before giving up (the general fitter then takes over).
 const MAX_STEPS: usize = 100;
 /// Converged when no total effect moves by more than this fraction of the largest one (the
 /// general fitter's step tolerance is far coarser; the optimum is the same).
@@ -33,6 +33,9 @@ pub struct QFollowUp {
     step: Vec<f64>,
     grad: Vec<f64>,
     hess: DMatrix<f64>,
+    hess_gn: DMatrix<f64>,
+    /// -w r d2 sigma / da_t da_u of each pair t < u (upper triangle).
+    curvature: DMatrix<f64>,
     /// DWLS weights 1 / diag(V_Full), caller's vech order.
     w: Vec<f64>,
     /// pstar x 2k, caller's vech order; columns g_1..g_k, theta_1..theta_k.
@@ -56,6 +59,8 @@ impl QFollowUp {
             step: vec![0.0; k],
             grad: vec![0.0; k],
             hess: DMatrix::zeros(k, k),
+            hess_gn: DMatrix::zeros(k, k),
+            curvature: DMatrix::zeros(k, k),
             w: vec![0.0; pstar],
             delta: DMatrix::zeros(pstar, 2 * k),
             identity: (0..pstar).collect(),
@@ -113,11 +118,25 @@ impl QFollowUp {
                     self.hess[(u, t)] += w * jt * ju;
                     self.grad[t] += w * jt * r;
                     self.grad[u] += w * ju * r;
+                    // d2 sigma_tu / da_t da_u = v: the curvature that makes the step Newton's.
+                    self.curvature[(t, u)] = -w * r * v;
+                }
+            }
+            self.hess_gn.copy_from(&self.hess);
+            for t in 0..k {
+                for u in t + 1..k {
+                    self.hess[(t, u)] += self.curvature[(t, u)];
+                    self.hess[(u, t)] += self.curvature[(t, u)];
                 }
             }
             self.step.copy_from_slice(&self.grad);
+            // Newton's step converges quadratically; Gauss-Newton's where the curvature
+            // leaves the Hessian indefinite.
             if !spd_solve_small(self.hess.as_mut_slice(), k, &mut self.step) {
-                return None;
+                self.step.copy_from_slice(&self.grad);
+                if !spd_solve_small(self.hess_gn.as_mut_slice(), k, &mut self.step) {
+                    return None;
+                }
             }
             let scale = self.a.iter().fold(0.0f64, |m, x| m.max(x.abs()));
             let mut largest = 0.0f64;

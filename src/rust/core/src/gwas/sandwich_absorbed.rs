@@ -73,21 +73,25 @@ impl SandwichWork {
         for &(_, r) in absorbed {
             sc.absorbed_row[r] = true;
         }
+        let g = delta.as_slice();
+        let column = |j: usize| &g[j * pstar..][..pstar];
         // W G~ into the first nk columns of `wd`, and S = G~' W G~.
+        let wd = self.wd.as_mut_slice();
         for (c, &j) in kept.iter().enumerate() {
+            let (gj, wgj) = (column(j), &mut wd[c * pstar..][..pstar]);
             for a in 0..pstar {
-                self.wd[(a, c)] = if sc.absorbed_row[a] {
+                wgj[a] = if sc.absorbed_row[a] {
                     0.0
                 } else {
-                    w[a] * delta[(a, j)]
+                    w[a] * gj[a]
                 };
             }
         }
+        let wd = self.wd.as_slice();
         for i in 0..nk {
-            let gi = &delta.as_slice()[kept[i] * pstar..(kept[i] + 1) * pstar];
+            let gi = column(kept[i]);
             for j in 0..=i {
-                let wgj = &self.wd.as_slice()[j * pstar..(j + 1) * pstar];
-                let v = dot(gi, wgj);
+                let v = dot(gi, &wd[j * pstar..][..pstar]);
                 sc.s[i * nk + j] = v;
                 sc.s[j * nk + i] = v;
             }
@@ -98,36 +102,41 @@ impl SandwichWork {
         // The whole information's Cholesky factor (absorbed first) and its 1-norm.
         let l = &mut sc.l_full[..nf * nf];
         l.fill(0.0);
-        sc.col_sums[..nf].fill(0.0);
+        let col_sums = &mut sc.col_sums[..nf];
+        col_sums.fill(0.0);
         for (t, &(_, r)) in absorbed.iter().enumerate() {
             let root = w[r].sqrt();
-            l[t * nf + t] = root;
-            sc.col_sums[t] += w[r].abs();
+            let lt = &mut l[t * nf..][..nf];
+            lt[t] = root;
+            col_sums[t] += w[r].abs();
             for (j, &kj) in kept.iter().enumerate() {
-                let b = w[r] * delta[(r, kj)];
-                l[t * nf + na + j] = root * delta[(r, kj)];
-                sc.col_sums[t] += b.abs();
-                sc.col_sums[na + j] += b.abs();
+                let gr = g[kj * pstar + r];
+                let b = w[r] * gr;
+                lt[na + j] = root * gr;
+                col_sums[t] += b.abs();
+                col_sums[na + j] += b.abs();
             }
         }
         for j in 0..nk {
             for i in 0..nk {
                 let mut a = sc.s[j * nk + i];
                 for t in 0..na {
-                    a += l[t * nf + na + i] * l[t * nf + na + j];
+                    let lt = &l[t * nf + na..][..nk];
+                    a += lt[i] * lt[j];
                 }
-                sc.col_sums[na + j] += a.abs();
+                col_sums[na + j] += a.abs();
                 if i >= j {
                     l[(na + j) * nf + na + i] = sc.l_small[j * nk + i];
                 }
             }
         }
-        let norm = sc.col_sums[..nf].iter().fold(0.0f64, |m, &x| m.max(x));
+        let norm = col_sums.iter().fold(0.0f64, |m, &x| m.max(x));
         let rcond_floor = 1.0 / (norm * inverse_norm1_bound(l, nf, &mut sc.y[..nf]));
         if !(rcond_floor >= toler) {
             return false;
         }
         // U = W G~ S^-1[:, wanted].
+        let u = self.u.as_mut_slice();
         for (c, &j) in wanted.iter().enumerate() {
             let Some(pos) = kept.iter().position(|&k| k == j) else {
                 return false;
@@ -136,8 +145,13 @@ impl SandwichWork {
             x.fill(0.0);
             x[pos] = 1.0;
             cholesky_solve_lower(&sc.l_small[..nk * nk], nk, x);
-            for a in 0..pstar {
-                self.u[(a, c)] = (0..nk).map(|i| self.wd[(a, i)] * x[i]).sum();
+            let uc = &mut u[c * pstar..][..pstar];
+            for (a, out) in uc.iter_mut().enumerate() {
+                let mut acc = 0.0;
+                for (i, &xi) in x.iter().enumerate() {
+                    acc += wd[i * pstar + a] * xi;
+                }
+                *out = acc;
             }
         }
         self.meat_of_u(v_user, blocks, moments, wanted);

@@ -34,6 +34,8 @@ pub struct SandwichWork {
     pub(super) absorbed: AbsorbedScratch,
     /// Scratch of the bound on the bread's norm.
     bound_scratch: Vec<f64>,
+    /// Rows (and columns) of `meat`: the free parameters.
+    meat_rows: usize,
     /// Sandwich covariance of the free parameters after [`SandwichWork::compute`].
     pub cov: DMatrix<f64>,
 }
@@ -56,6 +58,7 @@ impl SandwichWork {
             u: DMatrix::zeros(pstar, n_free),
             absorbed: AbsorbedScratch::new(pstar, n_free),
             bound_scratch: vec![0.0; n_free],
+            meat_rows: n_free,
             cov: sq(),
         }
     }
@@ -259,53 +262,75 @@ impl SandwichWork {
     }
 
     /// meat = G' V G with G = W Delta in the caller's order and V block diagonal:
-    /// varSNPSE2 g0 g0' + (D G_s)' C (D G_s) + (L' G_ld)' (L' G_ld).
+    /// varSNPSE2 g0 g0' + (D G_s)' C (D G_s) + (L' G_ld)' (L' G_ld). Flat column-major
+    /// slices (every sum in index order, as written): these loops run twice per SNP.
     fn meat_by_blocks(&mut self, blocks: &ChisqBlocks, d: &[f64], moments: &[usize], nf: usize) {
         let pstar = self.wd.nrows();
         let k = d.len();
+        let kst = pstar - 1 - k;
+        let wd = self.wd.as_slice();
+        let g_all = self.wd_user.as_mut_slice();
         for j in 0..nf {
+            let (src, dst) = (&wd[j * pstar..][..pstar], &mut g_all[j * pstar..][..pstar]);
             for (a, &m) in moments.iter().enumerate() {
-                self.wd_user[(m, j)] = self.wd[(a, j)];
+                dst[m] = src[a];
             }
         }
-        let g = &self.wd_user;
-        let l = &blocks.v_ld_chol;
-        let kst = pstar - 1 - k;
+        let g = self.wd_user.as_slice();
+        let l = &blocks.v_ld_chol.as_slice()[..kst * kst];
+        let c = &blocks.c.as_slice()[..k * k];
+        let (lt_all, dg_all, cdg_all) = (
+            self.lt_wd.as_mut_slice(),
+            self.v_wd.as_mut_slice(),
+            self.c_dg.as_mut_slice(),
+        );
         for j in 0..nf {
-            for a in 0..kst {
+            let gj = &g[j * pstar..][..pstar];
+            let g_ld = &gj[1 + k..];
+            let lt = &mut lt_all[j * pstar..][..kst];
+            for (a, out) in lt.iter_mut().enumerate() {
                 // (L' G)[a, j] = sum_{b >= a} L[b, a] G[b, j]
+                let column = &l[a * kst..][..kst];
                 let mut acc = 0.0;
                 for b in a..kst {
-                    acc += l[(b, a)] * g[(1 + k + b, j)];
+                    acc += column[b] * g_ld[b];
                 }
-                self.lt_wd[(a, j)] = acc;
+                *out = acc;
             }
+            let dg = &mut dg_all[j * pstar..][..k];
             for x in 0..k {
-                self.v_wd[(x, j)] = d[x] * g[(1 + x, j)];
+                dg[x] = d[x] * gj[1 + x];
             }
-        }
-        // C (D G_s), once per column rather than once per pair of columns.
-        let c = &blocks.c;
-        for j in 0..nf {
-            for x in 0..k {
+            // C (D G_s), once per column rather than once per pair of columns.
+            let cdg = &mut cdg_all[j * pstar..][..k];
+            for (x, out) in cdg.iter_mut().enumerate() {
                 let mut row = 0.0;
                 for y in 0..k {
-                    row += c[(x, y)] * self.v_wd[(y, j)];
+                    row += c[y * k + x] * dg[y];
                 }
-                self.c_dg[(x, j)] = row;
+                *out = row;
             }
         }
+        let (lt_all, dg_all, cdg_all) = (
+            self.lt_wd.as_slice(),
+            self.v_wd.as_slice(),
+            self.c_dg.as_slice(),
+        );
+        let meat = self.meat.as_mut_slice();
+        let nm = self.meat_rows;
         for i in 0..nf {
+            let (lt_i, dg_i) = (&lt_all[i * pstar..][..kst], &dg_all[i * pstar..][..k]);
             for j in 0..=i {
-                let mut m = blocks.var_snp_se2 * g[(0, i)] * g[(0, j)];
+                let (lt_j, cdg_j) = (&lt_all[j * pstar..][..kst], &cdg_all[j * pstar..][..k]);
+                let mut m = blocks.var_snp_se2 * g[i * pstar] * g[j * pstar];
                 for a in 0..kst {
-                    m += self.lt_wd[(a, i)] * self.lt_wd[(a, j)];
+                    m += lt_i[a] * lt_j[a];
                 }
                 for x in 0..k {
-                    m += self.v_wd[(x, i)] * self.c_dg[(x, j)];
+                    m += dg_i[x] * cdg_j[x];
                 }
-                self.meat[(i, j)] = m;
-                self.meat[(j, i)] = m;
+                meat[j * nm + i] = m;
+                meat[i * nm + j] = m;
             }
         }
     }

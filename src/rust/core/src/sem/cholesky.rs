@@ -39,6 +39,18 @@ pub fn cholesky_lower(a: &[f64], n: usize, l: &mut [f64]) -> bool {
 /// divisions and roots are the latency of these 5-8 unknown solves. Returns false when `a`
 /// is not numerically positive definite (a pivot not positive, NaN included).
 pub fn spd_solve_small(a: &mut [f64], n: usize, b: &mut [f64]) -> bool {
+    // The sizes of the per-SNP fits, each compiled with its size known (loops unrolled,
+    // no bounds checks); the same operations in the same order for every size.
+    match n {
+        5 => ldl_solve(a, 5, b),
+        6 => ldl_solve(a, 6, b),
+        7 => ldl_solve(a, 7, b),
+        _ => ldl_solve(a, n, b),
+    }
+}
+
+#[inline(always)]
+fn ldl_solve(a: &mut [f64], n: usize, b: &mut [f64]) -> bool {
     let (a, b) = (&mut a[..n * n], &mut b[..n]);
     let mut inv_d = [0.0f64; 16];
     if n > inv_d.len() {
