@@ -36,8 +36,9 @@ pub struct ChisqBlocks {
     pub c: DMatrix<f64>,
     pub c_inv: DMatrix<f64>,
     pub v_ld_inv: DMatrix<f64>,
-    /// Lower Cholesky factor of V_LD (the sandwich's meat, block by block).
-    pub v_ld_chol: DMatrix<f64>,
+    /// L', L the lower Cholesky factor of V_LD (the sandwich's meat, block by block): its
+    /// columns are L's rows.
+    pub v_ld_chol_t: DMatrix<f64>,
 }
 
 impl ChisqBlocks {

@@ -145,13 +145,13 @@ impl SandwichWork {
             x.fill(0.0);
             x[pos] = 1.0;
             cholesky_solve_lower(&sc.l_small[..nk * nk], nk, x);
+            // Column c of W G~ x, summed over i in order for every row at once.
             let uc = &mut u[c * pstar..][..pstar];
-            for (a, out) in uc.iter_mut().enumerate() {
-                let mut acc = 0.0;
-                for (i, &xi) in x.iter().enumerate() {
-                    acc += wd[i * pstar + a] * xi;
+            uc.fill(0.0);
+            for (i, &xi) in x.iter().enumerate() {
+                for (out, &wdi) in uc.iter_mut().zip(&wd[i * pstar..][..pstar]) {
+                    *out += wdi * xi;
                 }
-                *out = acc;
             }
         }
         self.meat_of_u(v_user, blocks, moments, wanted);

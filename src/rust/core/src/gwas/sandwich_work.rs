@@ -277,25 +277,27 @@ impl SandwichWork {
             }
         }
         let g = self.wd_user.as_slice();
-        let l = &blocks.v_ld_chol.as_slice()[..kst * kst];
+        let lt_chol = &blocks.v_ld_chol_t.as_slice()[..kst * kst];
         let c = &blocks.c.as_slice()[..k * k];
         let (lt_all, dg_all, cdg_all) = (
             self.lt_wd.as_mut_slice(),
             self.v_wd.as_mut_slice(),
             self.c_dg.as_mut_slice(),
         );
+        // Each sum below is formed as independent running sums (one per output entry) over
+        // the same terms in the same order as a dot product would add them: no dependency
+        // chain per entry, the same bits.
         for j in 0..nf {
             let gj = &g[j * pstar..][..pstar];
-            let g_ld = &gj[1 + k..];
+            let g_ld = &gj[1 + k..][..kst];
+            // (L' G)[a, j] = sum_{b >= a} L[b, a] G[b, j], b ascending.
             let lt = &mut lt_all[j * pstar..][..kst];
-            for (a, out) in lt.iter_mut().enumerate() {
-                // (L' G)[a, j] = sum_{b >= a} L[b, a] G[b, j]
-                let column = &l[a * kst..][..kst];
-                let mut acc = 0.0;
-                for b in a..kst {
-                    acc += column[b] * g_ld[b];
+            lt.fill(0.0);
+            for (b, &gb) in g_ld.iter().enumerate() {
+                let row_b = &lt_chol[b * kst..][..=b];
+                for (out, &lba) in lt[..=b].iter_mut().zip(row_b) {
+                    *out += lba * gb;
                 }
-                *out = acc;
             }
             let dg = &mut dg_all[j * pstar..][..k];
             for x in 0..k {
@@ -303,12 +305,11 @@ impl SandwichWork {
             }
             // C (D G_s), once per column rather than once per pair of columns.
             let cdg = &mut cdg_all[j * pstar..][..k];
-            for (x, out) in cdg.iter_mut().enumerate() {
-                let mut row = 0.0;
-                for y in 0..k {
-                    row += c[y * k + x] * dg[y];
+            cdg.fill(0.0);
+            for (y, &dgy) in dg.iter().enumerate() {
+                for (out, &cxy) in cdg.iter_mut().zip(&c[y * k..][..k]) {
+                    *out += cxy * dgy;
                 }
-                *out = row;
             }
         }
         let (lt_all, dg_all, cdg_all) = (

@@ -165,13 +165,13 @@ impl SnpMatrices {
         if !self.fixed_blocks_pd {
             return None;
         }
-        let chol = self.v_ld.clone().cholesky()?;
+        let v_ld_chol_t = self.v_ld.clone().cholesky()?.l().transpose();
         Some(ChisqBlocks {
             var_snp_se2: self.var_snp_se2,
             c: self.c.clone(),
             c_inv: eigen_inverse(&self.c),
             v_ld_inv: eigen_inverse(&self.v_ld),
-            v_ld_chol: chol.l(),
+            v_ld_chol_t,
         })
     }
 
