@@ -7,8 +7,6 @@
 //! tolerance. Anything unusual (a failed factorisation, slow contraction, no convergence)
 //! returns `None` and the caller uses the general fitter.
 
-use crate::sem::cholesky::spd_solve_small;
-use crate::sem::linalg::dot;
 use crate::sem::line_search::backtrack;
 use crate::sem::matrices::vech_index;
 use crate::sem::optimiser_tolerances::{
@@ -20,11 +18,16 @@ use crate::sem::{Estimator, Model};
 use nalgebra::DMatrix;
 
 mod derivatives;
+mod steps;
 
 use derivatives::KeptAt;
 
-/// Gauss-Newton iterations before handing over to the general fitter (these fits need 3-8).
+/// Newton iterations before handing over to the general fitter (these fits need 3-8).
 const MAX_ITERATIONS: usize = 50;
+/// After a step this small (relative), the next reuses the last Hessian's factors (a chord
+/// step): the Hessian has changed by about this fraction, so the step differs from Newton's
+/// by about as much of itself, and near the optimum that step is the last, tiny one.
+const CHORD_REGION: f64 = 1e-4;
 
 /// A quantity of the model: a free parameter (its index) or a fixed value.
 #[derive(Debug, Clone, Copy)]
@@ -290,55 +293,6 @@ impl CommonFit {
         }
     }
 
-    /// Gauss-Newton step over the kept parameters from the gradient -2 J'W r and Hessian
-    /// 2 J'WJ (absorbed moments excluded); returns the decrement -g'd, or `None` when J'WJ is
-    /// not positive definite.
-    fn newton_step(&mut self) -> Option<f64> {
-        let (pstar, n) = (self.moments.len(), self.kept.len());
-        // w o J per kept column, then dot products with independent partial sums (a single
-        // running sum would wait on each addition).
-        let jac = self.jac.as_slice();
-        for (p, &j) in self.kept.iter().enumerate() {
-            let (cj, wj) = (
-                &jac[j * pstar..(j + 1) * pstar],
-                &mut self.wj[p * pstar..(p + 1) * pstar],
-            );
-            for a in 0..pstar {
-                wj[a] = self.w_fit[a] * cj[a];
-            }
-        }
-        for p in 0..n {
-            let wj = &self.wj[p * pstar..(p + 1) * pstar];
-            self.grad[p] = -2.0 * dot(wj, &self.resid);
-            for (q, &l) in self.kept[..=p].iter().enumerate() {
-                let h = 2.0 * dot(wj, &jac[l * pstar..(l + 1) * pstar]);
-                self.hess[p * n + q] = h;
-                self.hess[q * n + p] = h;
-            }
-        }
-        self.hess_gn[..n * n].copy_from_slice(&self.hess[..n * n]);
-        self.add_curvature();
-        for j in 0..n {
-            self.step[j] = -self.grad[j];
-        }
-        if !spd_solve_small(&mut self.hess, n, &mut self.step) {
-            self.hess[..n * n].copy_from_slice(&self.hess_gn[..n * n]);
-            for j in 0..n {
-                self.step[j] = -self.grad[j];
-            }
-            if !spd_solve_small(&mut self.hess, n, &mut self.step) {
-                return None;
-            }
-        }
-        Some(
-            -self.grad[..n]
-                .iter()
-                .zip(&self.step[..n])
-                .map(|(g, d)| g * d)
-                .sum::<f64>(),
-        )
-    }
-
     /// Fits to `s_full` (SNP first, then the traits) with DWLS weights `w` (lavaan's moment
     /// order) from the full free parameters `start`; the estimates, or `None` to leave the
     /// fit to the general fitter.
@@ -355,12 +309,17 @@ impl CommonFit {
         self.x.copy_from_slice(start);
         let mut f = self.objective(w, false);
         let mut previous = f64::INFINITY;
+        let mut chord = false;
         for iter in 0..MAX_ITERATIONS {
             if !f.is_finite() {
                 return None;
             }
             self.jacobian();
-            let decrement = self.newton_step()?;
+            let decrement = if chord {
+                self.chord_step()
+            } else {
+                self.newton_step()?
+            };
             if decrement <= 0.0 {
                 return Some(&self.x);
             }
@@ -373,6 +332,7 @@ impl CommonFit {
                 m.max(d.abs() / self.x[j].abs().max(STEP_FLOOR))
             });
             let final_region = rel_step < FINAL_REGION;
+            chord = rel_step < CHORD_REGION;
             let accepted = backtrack(f, decrement, final_region, |alpha| {
                 for (p, &j) in self.kept.iter().enumerate() {
                     self.x_try[j] = self.x[j] + alpha * self.step[p];

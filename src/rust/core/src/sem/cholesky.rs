@@ -76,7 +76,27 @@ fn ldl_solve(a: &mut [f64], n: usize, b: &mut [f64]) -> bool {
             *x *= inv;
         }
     }
-    // L z = b, then D y = z, then L' x = y.
+    ldl_substitute(a, n, &inv_d[..n], b);
+    true
+}
+
+/// Solves a x = b in place with `a` holding the L D L' factors [`spd_solve_small`] left
+/// there (a chord step reuses them with a new right-hand side).
+pub fn spd_solve_factored(a: &[f64], n: usize, b: &mut [f64]) {
+    let mut inv_d = [0.0f64; 16];
+    if n > inv_d.len() {
+        b[..n].fill(f64::NAN);
+        return;
+    }
+    for j in 0..n {
+        inv_d[j] = 1.0 / a[j * n + j];
+    }
+    ldl_substitute(&a[..n * n], n, &inv_d[..n], &mut b[..n]);
+}
+
+/// L z = b, then D y = z, then L' x = y, in place.
+#[inline(always)]
+fn ldl_substitute(a: &[f64], n: usize, inv_d: &[f64], b: &mut [f64]) {
     for j in 0..n {
         let zj = b[j];
         let col = &a[j * n..(j + 1) * n];
@@ -95,7 +115,6 @@ fn ldl_solve(a: &mut [f64], n: usize, b: &mut [f64]) -> bool {
         }
         b[i] = s;
     }
-    true
 }
 
 /// Solves L L' x = b in place, with L from [`cholesky_lower`].
@@ -187,6 +206,24 @@ mod tests {
         }
         let mut bad = vec![1.0, 2.0, 2.0, 1.0];
         assert!(!spd_solve_small(&mut bad, 2, &mut [1.0, 1.0]));
+    }
+
+    #[test]
+    fn factored_solve_repeats_the_small_solve_bit_for_bit() {
+        for n in [3, 5, 6, 7] {
+            let a = spd(n);
+            let mut factors = a.as_slice().to_vec();
+            let b1: Vec<f64> = (0..n).map(|i| (i as f64 + 0.5).cos()).collect();
+            let b2: Vec<f64> = (0..n).map(|i| (i as f64 * 1.3).sin() - 0.2).collect();
+            let mut x1 = b1.clone();
+            assert!(spd_solve_small(&mut factors, n, &mut x1));
+            let mut x2 = b2.clone();
+            spd_solve_factored(&factors, n, &mut x2);
+            let mut again = a.as_slice().to_vec();
+            let mut want = b2.clone();
+            assert!(spd_solve_small(&mut again, n, &mut want));
+            assert_eq!(x2, want, "n {n}");
+        }
     }
 
     #[test]
