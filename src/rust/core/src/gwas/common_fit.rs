@@ -1,10 +1,10 @@
 //! commonfactorGWAS's per-SNP fit under DWLS with its model written out. The model is always
 //! the same: one factor over the k traits, regressed on the SNP, so the implied moments are
 //!   Var(SNP) = v,  Cov(T_i, SNP) = l_i b v,  Cov(T_i, T_j) = l_i l_j (b^2 v + psi) + [i = j] th_i,
-//! and their derivatives are a few products. Gauss-Newton steps on these cost a fraction of the
-//! general fitter's (which builds the model matrices and Delta for any model), with the same
-//! objective, start and stopping rule, so both stop at the same optimum within the GWAS step
-//! tolerance. Anything unusual (a failed factorisation, slow contraction, no convergence)
+//! and their derivatives are a few products. Newton steps on these (chord steps near the
+//! optimum, `steps.rs`) cost a fraction of the general fitter's (which builds the model
+//! matrices and Delta for any model), with the same objective, start and stopping rule, so
+//! both stop at the same optimum within the GWAS step tolerance. Anything unusual (a failed factorisation, slow contraction, no convergence)
 //! returns `None` and the caller uses the general fitter.
 
 use crate::sem::line_search::backtrack;
