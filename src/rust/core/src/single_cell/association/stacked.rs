@@ -12,7 +12,7 @@
 //! does not depend on the tile, so a gene's results are the same bits whatever genes it is
 //! stacked with and however its window is cut into blocks.
 
-use super::dot::{dot_tile, MR, NR};
+use super::dot::{dot_tile, tile_rows, MR, MR_WIDE, NR};
 use super::score::{GeneScore, VariantTest};
 
 /// One gene of a stacked block: its null and its columns `from..to` of the block.
@@ -68,6 +68,7 @@ pub fn test_stacked(
         .rows
         .extend(genes.iter().enumerate().map(|(i, g)| (i, g.score.p + 1)));
     let (weight_rows, q_rows) = scratch.rows.split_at(split);
+    let wide = tile_rows() == MR_WIDE;
     for c0 in (lo..hi).step_by(NR) {
         let c1 = (c0 + NR).min(hi);
         // Short edge tiles repeat their last column: the same entries, discarded. Both kinds
@@ -84,8 +85,13 @@ pub fn test_stacked(
             m,
             offsets: &scratch.offsets,
         };
-        tile.rows::<false>(weight_rows, &mut scratch.products);
-        tile.rows::<true>(q_rows, &mut scratch.products);
+        if wide {
+            tile.rows::<false, MR_WIDE>(weight_rows, &mut scratch.products);
+            tile.rows::<true, MR_WIDE>(q_rows, &mut scratch.products);
+        } else {
+            tile.rows::<false, MR>(weight_rows, &mut scratch.products);
+            tile.rows::<true, MR>(q_rows, &mut scratch.products);
+        }
     }
     for (i, g) in genes.iter().enumerate() {
         let stride = g.score.p + 2;
@@ -109,8 +115,12 @@ struct Tile<'a, 'b> {
 impl Tile<'_, '_> {
     /// products[offset of gene + column * (p + 2) + row] for the stacked `rows` (gene, row;
     /// row p + 1 is q, else a weight column) and the tile's columns inside each row's window,
-    /// one [`dot_tile`] per MR rows (a short last tile repeats its last row).
-    fn rows<const SQUARE: bool>(&self, rows: &[(usize, usize)], products: &mut [f64]) {
+    /// one [`dot_tile`] per R rows (a short last tile repeats its last row).
+    fn rows<const SQUARE: bool, const R: usize>(
+        &self,
+        rows: &[(usize, usize)],
+        products: &mut [f64],
+    ) {
         let (genes, m, c0, c1) = (self.genes, self.m, self.c0, self.c1);
         let row_of = |(i, a): (usize, usize)| {
             let score = genes[i].score;
@@ -120,16 +130,16 @@ impl Tile<'_, '_> {
                 &score.weights[a * m..(a + 1) * m]
             }
         };
-        for tile_rows in rows.chunks(MR) {
-            if !tile_rows
+        for chunk in rows.chunks(R) {
+            if !chunk
                 .iter()
                 .any(|&(i, _)| genes[i].from < c1 && genes[i].to > c0)
             {
                 continue;
             }
-            let lhs = std::array::from_fn(|r| row_of(tile_rows[r.min(tile_rows.len() - 1)]));
-            let tile = dot_tile::<SQUARE>(lhs, self.cols, m);
-            for (r, &(i, a)) in tile_rows.iter().enumerate() {
+            let lhs = std::array::from_fn(|r| row_of(chunk[r.min(chunk.len() - 1)]));
+            let tile = dot_tile::<SQUARE, R>(lhs, self.cols, m);
+            for (r, &(i, a)) in chunk.iter().enumerate() {
                 let g = &genes[i];
                 let stride = g.score.p + 2;
                 for c in c0.max(g.from)..c1.min(g.to) {

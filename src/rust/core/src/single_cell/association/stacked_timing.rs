@@ -155,9 +155,9 @@ fn tile_rate() {
     let (clock, cpu) = (Instant::now(), process_cpu_seconds());
     for r in 0..reps {
         let tile = if r % 2 == 0 || !square {
-            dot_tile::<false>(rows, cols, n)
+            dot_tile::<false, MR>(rows, cols, n)
         } else {
-            dot_tile::<true>(rows, cols, n)
+            dot_tile::<true, MR>(rows, cols, n)
         };
         sum += tile[r % MR][r % NR];
     }
