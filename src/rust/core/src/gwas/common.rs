@@ -167,11 +167,10 @@ impl CommonGwas {
         let fitted_fast = fit_snp_model(
             work.fast.as_mut(),
             &mut self.model,
-            &full.s_full,
-            &work.snp.w,
+            &work.snp,
             &work.start,
+            &mut work.values,
         )?;
-        row_values_into(&self.model, &mut work.values);
         let toler = self.options.toler;
         let blocks = self.blocks.as_ref();
         let free = self.model.pt.rows[self.snp_row].free;

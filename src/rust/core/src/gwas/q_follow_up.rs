@@ -33,9 +33,8 @@ pub struct QFollowUp {
     step: Vec<f64>,
     grad: Vec<f64>,
     hess: DMatrix<f64>,
+    /// The Gauss-Newton part of `hess` alone (the fallback step).
     hess_gn: DMatrix<f64>,
-    /// -w r d2 sigma / da_t da_u of each pair t < u (upper triangle).
-    curvature: DMatrix<f64>,
     /// DWLS weights 1 / diag(V_Full), caller's vech order.
     w: Vec<f64>,
     /// pstar x 2k, caller's vech order; columns g_1..g_k, theta_1..theta_k.
@@ -60,7 +59,6 @@ impl QFollowUp {
             grad: vec![0.0; k],
             hess: DMatrix::zeros(k, k),
             hess_gn: DMatrix::zeros(k, k),
-            curvature: DMatrix::zeros(k, k),
             w: vec![0.0; pstar],
             delta: DMatrix::zeros(pstar, 2 * k),
             identity: (0..pstar).collect(),
@@ -99,12 +97,14 @@ impl QFollowUp {
         }
         let mut converged = false;
         for _ in 0..MAX_STEPS {
-            self.hess.fill(0.0);
+            // Gauss-Newton's J'WJ into `hess_gn`; `hess` is it plus the curvature, which only
+            // the off-diagonal entries have (each pair t < u is visited once).
+            self.hess_gn.fill(0.0);
             self.grad.fill(0.0);
             for t in 0..k {
                 let w = self.w[vech_at(p, t + 1, 0)];
                 let r = s[(t + 1, 0)] - v * self.a[t];
-                self.hess[(t, t)] += w * v * v;
+                self.hess_gn[(t, t)] += w * v * v;
                 self.grad[t] += w * v * r;
             }
             for t in 0..k {
@@ -112,22 +112,19 @@ impl QFollowUp {
                     let w = self.w[vech_at(p, u + 1, t + 1)];
                     let r = s[(u + 1, t + 1)] - l[t] * l[u] * psi - v * self.a[t] * self.a[u];
                     let (jt, ju) = (v * self.a[u], v * self.a[t]);
-                    self.hess[(t, t)] += w * jt * jt;
-                    self.hess[(u, u)] += w * ju * ju;
-                    self.hess[(t, u)] += w * jt * ju;
-                    self.hess[(u, t)] += w * jt * ju;
+                    self.hess_gn[(t, t)] += w * jt * jt;
+                    self.hess_gn[(u, u)] += w * ju * ju;
+                    self.hess_gn[(t, u)] = w * jt * ju;
+                    self.hess_gn[(u, t)] = w * jt * ju;
+                    // d2 sigma_tu / da_t da_u = v: the curvature that makes the step Newton's.
+                    self.hess[(t, u)] = w * jt * ju - w * r * v;
+                    self.hess[(u, t)] = self.hess[(t, u)];
                     self.grad[t] += w * jt * r;
                     self.grad[u] += w * ju * r;
-                    // d2 sigma_tu / da_t da_u = v: the curvature that makes the step Newton's.
-                    self.curvature[(t, u)] = -w * r * v;
                 }
             }
-            self.hess_gn.copy_from(&self.hess);
             for t in 0..k {
-                for u in t + 1..k {
-                    self.hess[(t, u)] += self.curvature[(t, u)];
-                    self.hess[(u, t)] += self.curvature[(t, u)];
-                }
+                self.hess[(t, t)] = self.hess_gn[(t, t)];
             }
             self.step.copy_from_slice(&self.grad);
             // Newton's step converges quadratically; Gauss-Newton's where the curvature

@@ -34,8 +34,6 @@ pub struct SandwichWork {
     pub(super) absorbed: AbsorbedScratch,
     /// Scratch of the bound on the bread's norm.
     bound_scratch: Vec<f64>,
-    /// Rows (and columns) of `meat`: the free parameters.
-    meat_rows: usize,
     /// Sandwich covariance of the free parameters after [`SandwichWork::compute`].
     pub cov: DMatrix<f64>,
 }
@@ -58,7 +56,6 @@ impl SandwichWork {
             u: DMatrix::zeros(pstar, n_free),
             absorbed: AbsorbedScratch::new(pstar, n_free),
             bound_scratch: vec![0.0; n_free],
-            meat_rows: n_free,
             cov: sq(),
         }
     }
@@ -317,8 +314,8 @@ impl SandwichWork {
             self.v_wd.as_slice(),
             self.c_dg.as_slice(),
         );
+        let nm = self.meat.nrows();
         let meat = self.meat.as_mut_slice();
-        let nm = self.meat_rows;
         for i in 0..nf {
             let (lt_i, dg_i) = (&lt_all[i * pstar..][..kst], &dg_all[i * pstar..][..k]);
             for j in 0..=i {

@@ -14,7 +14,7 @@ use super::snp_matrices::SnpWork;
 use super::written_out::{fit_sandwich, fit_snp_model};
 use crate::sem::partable::ParOp;
 use crate::sem::sandwich::{defined_variance, Weight};
-use crate::sem::standardized::{defined_parameters, row_values_into};
+use crate::sem::standardized::defined_parameters;
 use crate::sem::weight::MlWeightWork;
 use crate::sem::{Estimator, Model, SemError};
 
@@ -114,11 +114,10 @@ impl UserGwas {
         let fitted_fast = fit_snp_model(
             work.fast.as_mut(),
             &mut self.model,
-            &full.s_full,
-            &work.snp.w,
+            &work.snp,
             &work.start,
+            &mut work.values,
         )?;
-        row_values_into(&self.model, &mut work.values);
         let blocks = self.chisq.as_ref().filter(|_| !work.snp.full.v_smoothed);
         sandwich_se(
             &mut self.model,

@@ -7,30 +7,36 @@ use nalgebra::DMatrix;
 use super::common_fit::CommonFit;
 use super::prepared::ChisqBlocks;
 use super::sandwich_work::SandwichWork;
+use super::snp_matrices::SnpWork;
 use crate::sem::sandwich::Weight;
+use crate::sem::standardized::row_values_into;
 use crate::sem::{Model, SemError};
 
-/// Fits `model` to `s_full` with DWLS weights `w` from `start`: through `fast` when there is
-/// one and it converges, else with the general fitter. Returns true when the written-out fit
-/// served: the model then holds the sample and the estimates but is not evaluated (its
-/// `implied` and `delta` still describe an earlier evaluation).
+/// Fits `model` to this SNP's `snp.full.s_full` with its DWLS weights `snp.w` from `start`:
+/// through `fast` when there is one and it converges, else with the general fitter; then the
+/// parameter table's values into `values`. Returns true when the written-out fit served: the
+/// model then holds the sample and the estimates but is not evaluated (its `implied` and
+/// `delta` still describe an earlier evaluation).
 pub fn fit_snp_model(
     fast: Option<&mut CommonFit>,
     model: &mut Model,
-    s_full: &DMatrix<f64>,
-    w: &[f64],
+    snp: &SnpWork,
     start: &[f64],
+    values: &mut [f64],
 ) -> Result<bool, SemError> {
-    match fast.and_then(|f| f.fit(s_full, w, start)) {
+    let (s_full, w) = (&snp.full.s_full, &snp.w);
+    let fitted_fast = match fast.and_then(|f| f.fit(s_full, w, start)) {
         Some(theta) => {
             model.load_solution(s_full.as_slice(), theta)?;
-            Ok(true)
+            true
         }
         None => {
             model.refit(s_full.as_slice(), w, start)?;
-            Ok(false)
+            false
         }
-    }
+    };
+    row_values_into(model, values);
+    Ok(fitted_fast)
 }
 
 /// The sandwich covariance after a written-out fit, from its Delta under diagonal weights `w`:
