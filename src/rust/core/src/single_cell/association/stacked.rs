@@ -12,7 +12,7 @@
 //! does not depend on the tile, so a gene's results are the same bits whatever genes it is
 //! stacked with and however its window is cut into blocks.
 
-use super::dot::{dot_tile, tile_rows, MR, MR_WIDE, NR};
+use super::dot::{dot_tile, tile_rows, MR_WIDE, NR};
 use super::score::{GeneScore, VariantTest};
 
 /// One gene of a stacked block: its null and its columns `from..to` of the block.
@@ -58,19 +58,24 @@ pub fn test_stacked(
     if lo >= hi {
         return;
     }
-    // The weight rows, then the q rows (row p + 1 of each gene).
-    scratch.rows.clear();
-    for (i, g) in genes.iter().enumerate() {
-        scratch.rows.extend((0..=g.score.p).map(|a| (i, a)));
-    }
-    let split = scratch.rows.len();
-    scratch
-        .rows
-        .extend(genes.iter().enumerate().map(|(i, g)| (i, g.score.p + 1)));
-    let (weight_rows, q_rows) = scratch.rows.split_at(split);
-    let wide = tile_rows() == MR_WIDE;
+    let chunk = tile_rows();
     for c0 in (lo..hi).step_by(NR) {
         let c1 = (c0 + NR).min(hi);
+        // Only the genes whose window meets the tile: their weight rows, then their q rows
+        // (row p + 1), so that no tile row is computed for a gene outside it.
+        scratch.rows.clear();
+        for (i, g) in genes.iter().enumerate() {
+            if g.from < c1 && g.to > c0 {
+                scratch.rows.extend((0..=g.score.p).map(|a| (i, a)));
+            }
+        }
+        let split = scratch.rows.len();
+        for (i, g) in genes.iter().enumerate() {
+            if g.from < c1 && g.to > c0 {
+                scratch.rows.push((i, g.score.p + 1));
+            }
+        }
+        let (weight_rows, q_rows) = scratch.rows.split_at(split);
         // Short edge tiles repeat their last column: the same entries, discarded. Both kinds
         // of rows pass over the tile while it is in L1.
         let cols: [&[f64]; NR] = std::array::from_fn(|c| {
@@ -85,13 +90,8 @@ pub fn test_stacked(
             m,
             offsets: &scratch.offsets,
         };
-        if wide {
-            tile.rows::<false, MR_WIDE>(weight_rows, &mut scratch.products);
-            tile.rows::<true, MR_WIDE>(q_rows, &mut scratch.products);
-        } else {
-            tile.rows::<false, MR>(weight_rows, &mut scratch.products);
-            tile.rows::<true, MR>(q_rows, &mut scratch.products);
-        }
+        tile.rows::<false>(weight_rows, chunk, &mut scratch.products);
+        tile.rows::<true>(q_rows, chunk, &mut scratch.products);
     }
     for (i, g) in genes.iter().enumerate() {
         let stride = g.score.p + 2;
@@ -115,10 +115,11 @@ struct Tile<'a, 'b> {
 impl Tile<'_, '_> {
     /// products[offset of gene + column * (p + 2) + row] for the stacked `rows` (gene, row;
     /// row p + 1 is q, else a weight column) and the tile's columns inside each row's window,
-    /// one [`dot_tile`] per R rows (a short last tile repeats its last row).
-    fn rows<const SQUARE: bool, const R: usize>(
+    /// `chunk` rows per [`dot_tile`] and the rest in one tile of exactly their number.
+    fn rows<const SQUARE: bool>(
         &self,
         rows: &[(usize, usize)],
+        chunk: usize,
         products: &mut [f64],
     ) {
         let (genes, m, c0, c1) = (self.genes, self.m, self.c0, self.c1);
@@ -130,16 +131,11 @@ impl Tile<'_, '_> {
                 &score.weights[a * m..(a + 1) * m]
             }
         };
-        for chunk in rows.chunks(R) {
-            if !chunk
-                .iter()
-                .any(|&(i, _)| genes[i].from < c1 && genes[i].to > c0)
-            {
-                continue;
-            }
-            let lhs = std::array::from_fn(|r| row_of(chunk[r.min(chunk.len() - 1)]));
-            let tile = dot_tile::<SQUARE, R>(lhs, self.cols, m);
-            for (r, &(i, a)) in chunk.iter().enumerate() {
+        for part in rows.chunks(chunk) {
+            let lhs: [&[f64]; MR_WIDE] =
+                std::array::from_fn(|r| row_of(part[r.min(part.len() - 1)]));
+            let tile = exact_tile::<SQUARE>(&lhs, part.len(), self.cols, m);
+            for (r, &(i, a)) in part.iter().enumerate() {
                 let g = &genes[i];
                 let stride = g.score.p + 2;
                 for c in c0.max(g.from)..c1.min(g.to) {
@@ -147,6 +143,31 @@ impl Tile<'_, '_> {
                 }
             }
         }
+    }
+}
+
+/// The first `n` (1..=6) rows of `lhs` against `cols`, by the tile of exactly n rows.
+fn exact_tile<const SQUARE: bool>(
+    lhs: &[&[f64]; MR_WIDE],
+    n: usize,
+    cols: [&[f64]; NR],
+    m: usize,
+) -> [[f64; NR]; MR_WIDE] {
+    fn run<const SQUARE: bool, const R: usize>(
+        lhs: &[&[f64]; MR_WIDE],
+        cols: [&[f64]; NR],
+        m: usize,
+    ) -> [[f64; NR]; MR_WIDE] {
+        let tile = dot_tile::<SQUARE, R>(std::array::from_fn(|r| lhs[r]), cols, m);
+        std::array::from_fn(|r| if r < R { tile[r] } else { [0.0; NR] })
+    }
+    match n {
+        0 | 1 => run::<SQUARE, 1>(lhs, cols, m),
+        2 => run::<SQUARE, 2>(lhs, cols, m),
+        3 => run::<SQUARE, 3>(lhs, cols, m),
+        4 => run::<SQUARE, 4>(lhs, cols, m),
+        5 => run::<SQUARE, 5>(lhs, cols, m),
+        _ => run::<SQUARE, 6>(lhs, cols, m),
     }
 }
 
