@@ -115,7 +115,7 @@ struct Tile<'a, 'b> {
 impl Tile<'_, '_> {
     /// products[offset of gene + column * (p + 2) + row] for the stacked `rows` (gene, row;
     /// row p + 1 is q, else a weight column) and the tile's columns inside each row's window,
-    /// `chunk` rows per [`dot_tile`] and the rest in one tile of exactly their number.
+    /// at most `chunk` rows per [`dot_tile`] of exactly their number.
     fn rows<const SQUARE: bool>(
         &self,
         rows: &[(usize, usize)],
@@ -131,7 +131,14 @@ impl Tile<'_, '_> {
                 &score.weights[a * m..(a + 1) * m]
             }
         };
-        for part in rows.chunks(chunk) {
+        // As few tiles as `chunk` rows allow, of balanced sizes (49 rows in chunks of 6 run
+        // as 6,6,6,6,5,5,5,5,5 and not 6 x 8 + 1: a one-row tile is load-bound).
+        let tiles = rows.len().div_ceil(chunk.max(1));
+        let mut at = 0;
+        for t in 0..tiles {
+            let size = rows.len() / tiles + usize::from(t < rows.len() % tiles);
+            let part = &rows[at..at + size];
+            at += size;
             let lhs: [&[f64]; MR_WIDE] =
                 std::array::from_fn(|r| row_of(part[r.min(part.len() - 1)]));
             let tile = exact_tile::<SQUARE>(&lhs, part.len(), self.cols, m);

@@ -169,3 +169,51 @@ fn tile_rate() {
         flop / wall * 1e-9
     );
 }
+
+/// Alignment of the stacked product's vectors: 48 rows against 128 columns of m = 1,616
+/// donors (a multiple of 8), all in one buffer starting `ALIGN_OFFSET` doubles past a
+/// 64-byte boundary (0: every 32-byte load inside one cache line).
+#[test]
+#[ignore]
+fn alignment_rate() {
+    use super::dot::{dot_tile, MR_WIDE, NR};
+    let knob = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let ma = knob("ALIGN_M", 1616);
+    let offset: usize = std::env::var("ALIGN_OFFSET")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let (rows, cols) = (48usize, 128usize);
+    let mut buf = vec![0.0f64; (rows + cols) * ma + 64];
+    let start = (8 - (buf.as_ptr() as usize / 8) % 8) % 8 + offset;
+    for (i, x) in buf.iter_mut().enumerate() {
+        *x = ((i * 7919) % 1000) as f64 / 1000.0;
+    }
+    let data = &buf[start..start + (rows + cols) * ma];
+    let (a, b) = data.split_at(rows * ma);
+    let reps = 4000;
+    let mut sum = 0.0;
+    let (clock, cpu) = (Instant::now(), process_cpu_seconds());
+    for _ in 0..reps {
+        for c0 in (0..cols).step_by(NR) {
+            let cs: [&[f64]; NR] = std::array::from_fn(|c| &b[(c0 + c) * ma..(c0 + c + 1) * ma]);
+            for r0 in (0..rows).step_by(MR_WIDE) {
+                let rs: [&[f64]; MR_WIDE] =
+                    std::array::from_fn(|r| &a[(r0 + r) * ma..(r0 + r + 1) * ma]);
+                sum += dot_tile::<false, MR_WIDE>(rs, cs, ma)[0][0];
+            }
+        }
+    }
+    let (wall, cpu) = (clock.elapsed().as_secs_f64(), process_cpu_seconds() - cpu);
+    let flop = (reps * rows * cols * ma * 2) as f64;
+    println!(
+        "offset {offset}: {:.1} GFLOP/s per CPU second, {:.1} per wall second ({sum})",
+        flop / cpu * 1e-9,
+        flop / wall * 1e-9
+    );
+}
