@@ -8,11 +8,11 @@
 //! and a variant blocked over donors to stay in L1 was no faster in the map: bench/README.md).
 //! Row tiles wholly outside the tile's windows are skipped and columns outside a gene's window
 //! discarded (cheaper than splitting the block at window edges: the waste is at most one tile
-//! of columns per window edge). Every entry comes from [`dot_tile`], whose summation order
+//! of columns per window edge). Every entry comes from [`dot_tile_ahead`], whose summation order
 //! does not depend on the tile, so a gene's results are the same bits whatever genes it is
 //! stacked with and however its window is cut into blocks.
 
-use super::dot::{dot_tile, tile_rows, MR_WIDE, NR};
+use super::dot::{dot_tile_ahead, tile_rows, MR_WIDE, NR};
 use super::score::{GeneScore, VariantTest};
 
 /// One gene of a stacked block: its null and its columns `from..to` of the block.
@@ -82,9 +82,17 @@ pub fn test_stacked(
             let c = (c0 + c).min(c1 - 1);
             &block[c * m..(c + 1) * m]
         });
+        // The next tile's columns, fetched while the first rows pass over this one.
+        let next = (c1 < hi).then(|| {
+            std::array::from_fn(|c| {
+                let c = (c1 + c).min(hi - 1);
+                &block[c * m..(c + 1) * m]
+            })
+        });
         let tile = Tile {
             genes,
             cols,
+            next,
             c0,
             c1,
             m,
@@ -106,6 +114,7 @@ pub fn test_stacked(
 struct Tile<'a, 'b> {
     genes: &'a [StackedGene<'b>],
     cols: [&'a [f64]; NR],
+    next: Option<[&'a [f64]; NR]>,
     c0: usize,
     c1: usize,
     m: usize,
@@ -115,7 +124,7 @@ struct Tile<'a, 'b> {
 impl Tile<'_, '_> {
     /// products[offset of gene + column * (p + 2) + row] for the stacked `rows` (gene, row;
     /// row p + 1 is q, else a weight column) and the tile's columns inside each row's window,
-    /// at most `chunk` rows per [`dot_tile`] of exactly their number.
+    /// at most `chunk` rows per [`dot_tile_ahead`] of exactly their number.
     fn rows<const SQUARE: bool>(
         &self,
         rows: &[(usize, usize)],
@@ -141,7 +150,8 @@ impl Tile<'_, '_> {
             at += size;
             let lhs: [&[f64]; MR_WIDE] =
                 std::array::from_fn(|r| row_of(part[r.min(part.len() - 1)]));
-            let tile = exact_tile::<SQUARE>(&lhs, part.len(), self.cols, m);
+            let next = if t == 0 && !SQUARE { self.next } else { None };
+            let tile = exact_tile::<SQUARE>(&lhs, part.len(), self.cols, m, next);
             for (r, &(i, a)) in part.iter().enumerate() {
                 let g = &genes[i];
                 let stride = g.score.p + 2;
@@ -159,22 +169,24 @@ fn exact_tile<const SQUARE: bool>(
     n: usize,
     cols: [&[f64]; NR],
     m: usize,
+    next: Option<[&[f64]; NR]>,
 ) -> [[f64; NR]; MR_WIDE] {
     fn run<const SQUARE: bool, const R: usize>(
         lhs: &[&[f64]; MR_WIDE],
         cols: [&[f64]; NR],
         m: usize,
+        next: Option<[&[f64]; NR]>,
     ) -> [[f64; NR]; MR_WIDE] {
-        let tile = dot_tile::<SQUARE, R>(std::array::from_fn(|r| lhs[r]), cols, m);
+        let tile = dot_tile_ahead::<SQUARE, R>(std::array::from_fn(|r| lhs[r]), cols, m, next);
         std::array::from_fn(|r| if r < R { tile[r] } else { [0.0; NR] })
     }
     match n {
-        0 | 1 => run::<SQUARE, 1>(lhs, cols, m),
-        2 => run::<SQUARE, 2>(lhs, cols, m),
-        3 => run::<SQUARE, 3>(lhs, cols, m),
-        4 => run::<SQUARE, 4>(lhs, cols, m),
-        5 => run::<SQUARE, 5>(lhs, cols, m),
-        _ => run::<SQUARE, 6>(lhs, cols, m),
+        0 | 1 => run::<SQUARE, 1>(lhs, cols, m, next),
+        2 => run::<SQUARE, 2>(lhs, cols, m, next),
+        3 => run::<SQUARE, 3>(lhs, cols, m, next),
+        4 => run::<SQUARE, 4>(lhs, cols, m, next),
+        5 => run::<SQUARE, 5>(lhs, cols, m, next),
+        _ => run::<SQUARE, 6>(lhs, cols, m, next),
     }
 }
 
