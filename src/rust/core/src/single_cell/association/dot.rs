@@ -35,6 +35,7 @@ pub fn tile_rows() -> usize {
 ///
 /// # Panics
 /// If a row or column is shorter than `m`.
+#[cfg(test)]
 pub fn dot_tile<const SQUARE: bool, const R: usize>(
     rows: [&[f64]; R],
     cols: [&[f64]; NR],

@@ -3,14 +3,15 @@
 //! A gene alone gives a product of only p + 1 (~8) rows against its variants; stacking every
 //! gene of a block reuses each tile of NR variant columns while all genes' rows pass over it:
 //! their weight rows against G~, then their q rows against G~ o G~ squared on the fly
-//! (sum_i q_i g_i^2). At m = 1,611 a tile (51.5 KB) is larger than L1 and each pass streams
-//! it from L2; that was measured to cost nothing (the block runs at the rate of a tile in L1,
-//! and a variant blocked over donors to stay in L1 was no faster in the map: bench/README.md).
-//! Row tiles wholly outside the tile's windows are skipped and columns outside a gene's window
+//! (sum_i q_i g_i^2). Each tile takes only the rows of the genes whose window meets it, cut
+//! into as few row tiles as the tile height allows, of balanced sizes (no padded rows, no
+//! rows outside a window, no load-bound one-row tiles); columns outside a gene's window are
 //! discarded (cheaper than splitting the block at window edges: the waste is at most one tile
-//! of columns per window edge). Every entry comes from [`dot_tile_ahead`], whose summation order
-//! does not depend on the tile, so a gene's results are the same bits whatever genes it is
-//! stacked with and however its window is cut into blocks.
+//! of columns per window edge). At m = 1,611 a tile (51.5 KB) is larger than L1: the first row
+//! tile over it prefetches the next tile's columns, which otherwise come cold from memory
+//! (bench/README.md). Every entry comes from [`dot_tile_ahead`], whose summation order does
+//! not depend on the tile, so a gene's results are the same bits whatever genes it is stacked
+//! with and however its window is cut into blocks.
 
 use super::dot::{dot_tile_ahead, tile_rows, MR_WIDE, NR};
 use super::score::{GeneScore, VariantTest};
