@@ -72,7 +72,13 @@ fn check(dense_kernel: bool) {
     }
     g[5 + m] = f64::NAN;
     let rows: Vec<usize> = sys.donors.clone();
-    let scan: Vec<usize> = (0..q).collect();
+    let case = Case {
+        sys,
+        rows: &rows,
+        g: &g,
+        m,
+        q,
+    };
     let tasks = [GeneTask {
         id: 0,
         tau: gene.tau,
@@ -82,29 +88,10 @@ fn check(dense_kernel: bool) {
         end: q,
         variants: None,
     }];
-    let mut source = GenotypeSource::Matrix {
-        values: &g,
-        n_samples: m,
-        n_variants: q,
-    };
-    let mut results: Vec<GeneResult> = Vec::new();
-    map_group::<Failure>(
-        sys,
-        &rows,
-        &mut source,
-        &scan,
-        &tasks,
-        &MapOptions::default(),
-        &CancelToken::new(),
-        |b| {
-            results.extend(b);
-            Ok(())
-        },
-    )
-    .unwrap();
+    let results = case.map(&tasks, &MapOptions::default()).unwrap();
     let r = &results[0];
-    check_pairs_and_file(sys, &rows, &g, m, q, &tasks[0], r);
-    check_blocks(sys, &rows, &g, m, q, &tasks[0], r);
+    check_pairs_and_file(&case, &tasks[0], r);
+    check_blocks(&case, &tasks[0], r);
     // Dense reference.
     let zkz = DMatrix::from_fn(n, n, |i, j| k[(donor[i], donor[j])]);
     let v = zkz * gene.s2g + DMatrix::identity(n, n) * gene.s2e;
@@ -149,17 +136,50 @@ fn donor_level_score_tests_equal_the_dense_definition_with_a_dense_kernel() {
     check(true);
 }
 
-/// Explicit pairs (every third variant, so the gathered block differs from the window's) give
-/// the window's numbers, and the streamed file has one line per test after the header.
-fn check_pairs_and_file(
-    sys: &gsem_core::single_cell::DonorEigensystem,
-    rows: &[usize],
-    g: &[f64],
+/// A fitted group and q variants of genotypes over its m donors (donor d at row rows[d]).
+struct Case<'a> {
+    sys: &'a gsem_core::single_cell::DonorEigensystem,
+    rows: &'a [usize],
+    g: &'a [f64],
     m: usize,
     q: usize,
-    window: &GeneTask<'_>,
-    full: &GeneResult,
-) {
+}
+
+impl Case<'_> {
+    /// map_group over all q variants in scan order, its results in the order given.
+    fn map(
+        &self,
+        tasks: &[GeneTask<'_>],
+        options: &MapOptions,
+    ) -> Result<Vec<GeneResult>, Failure> {
+        let scan: Vec<usize> = (0..self.q).collect();
+        let mut source = GenotypeSource::Matrix {
+            values: self.g,
+            n_samples: self.m,
+            n_variants: self.q,
+        };
+        let mut results = Vec::new();
+        let sink = |b: Vec<GeneResult>| {
+            results.extend(b);
+            Ok(())
+        };
+        map_group::<Failure>(
+            self.sys,
+            self.rows,
+            &mut source,
+            &scan,
+            tasks,
+            options,
+            &CancelToken::new(),
+            sink,
+        )?;
+        Ok(results)
+    }
+}
+
+/// Explicit pairs (every third variant, so the gathered block differs from the window's) give
+/// the window's numbers, and the streamed file has one line per test after the header.
+fn check_pairs_and_file(case: &Case<'_>, window: &GeneTask<'_>, full: &GeneResult) {
     use gsem_core::single_cell::association::{GeneLabel, VariantFile, VariantLabels};
     use std::io::Read;
     let picked: Vec<usize> = (window.start..window.end).step_by(3).collect();
@@ -167,27 +187,8 @@ fn check_pairs_and_file(
         variants: Some(&picked),
         ..*window
     };
-    let scan: Vec<usize> = (0..q).collect();
-    let mut source = GenotypeSource::Matrix {
-        values: g,
-        n_samples: m,
-        n_variants: q,
-    };
-    let mut results: Vec<GeneResult> = Vec::new();
-    map_group::<Failure>(
-        sys,
-        rows,
-        &mut source,
-        &scan,
-        &[task],
-        &MapOptions::default(),
-        &CancelToken::new(),
-        |b| {
-            results.extend(b);
-            Ok(())
-        },
-    )
-    .unwrap();
+    let (m, q) = (case.m, case.q);
+    let results = case.map(&[task], &MapOptions::default()).unwrap();
     let r = &results[0];
     assert_eq!(r.positions, picked);
     for (j, &v) in picked.iter().enumerate() {
@@ -205,16 +206,7 @@ fn check_pairs_and_file(
         variants: Some(&outside),
         ..*window
     };
-    let refused = map_group::<Failure>(
-        sys,
-        rows,
-        &mut source,
-        &scan,
-        &[bad],
-        &MapOptions::default(),
-        &CancelToken::new(),
-        |_| Ok(()),
-    );
+    let refused = case.map(&[bad], &MapOptions::default());
     assert!(refused.is_err());
     // The file: header + one row per test, 22 fields each.
     let names: Vec<String> = (0..q).map(|v| format!("v{v}")).collect();
@@ -262,15 +254,8 @@ fn check_pairs_and_file(
 /// Overlapping, nested, empty and explicit windows given out of order: results come back in
 /// window order with the same bits for every block size (the scan's step), and each gene's
 /// tests are those of the whole window alone.
-fn check_blocks(
-    sys: &gsem_core::single_cell::DonorEigensystem,
-    rows: &[usize],
-    g: &[f64],
-    m: usize,
-    q: usize,
-    window: &GeneTask<'_>,
-    full: &GeneResult,
-) {
+fn check_blocks(case: &Case<'_>, window: &GeneTask<'_>, full: &GeneResult) {
+    let q = case.q;
     let picked = [1, 4, q - 1];
     let span = |id, start, end| GeneTask {
         id,
@@ -289,34 +274,12 @@ fn check_blocks(
         span(3, 3, 3),
         explicit,
     ];
-    let scan: Vec<usize> = (0..q).collect();
     let run = |block: usize| {
-        let mut source = GenotypeSource::Matrix {
-            values: g,
-            n_samples: m,
-            n_variants: q,
-        };
-        let mut results: Vec<GeneResult> = Vec::new();
         let options = MapOptions {
             block,
             ..MapOptions::default()
         };
-        let sink = |b: Vec<GeneResult>| {
-            results.extend(b);
-            Ok(())
-        };
-        map_group::<Failure>(
-            sys,
-            rows,
-            &mut source,
-            &scan,
-            &tasks,
-            &options,
-            &CancelToken::new(),
-            sink,
-        )
-        .unwrap();
-        results
+        case.map(&tasks, &options).unwrap()
     };
     let reference = run(512);
     let ids: Vec<usize> = reference.iter().map(|r| r.id).collect();
@@ -332,7 +295,7 @@ fn check_blocks(
     // The same bits with K = I; with a dense K the projection's matrix product may sum in a
     // shape-dependent order (rounding only).
     let same = |x: f64, y: f64, scale: f64| {
-        if sys.identity_kernel {
+        if case.sys.identity_kernel {
             x.to_bits() == y.to_bits()
         } else {
             (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-12 * scale

@@ -64,21 +64,18 @@ pub fn test_stacked(
         let c1 = (c0 + NR).min(hi);
         // Only the genes whose window meets the tile: their weight rows, then their q rows
         // (row p + 1), so that no tile row is computed for a gene outside it.
+        let covering = || (0..genes.len()).filter(|&i| genes[i].from < c1 && genes[i].to > c0);
         scratch.rows.clear();
-        for (i, g) in genes.iter().enumerate() {
-            if g.from < c1 && g.to > c0 {
-                scratch.rows.extend((0..=g.score.p).map(|a| (i, a)));
-            }
+        for i in covering() {
+            scratch.rows.extend((0..=genes[i].score.p).map(|a| (i, a)));
         }
         let split = scratch.rows.len();
-        for (i, g) in genes.iter().enumerate() {
-            if g.from < c1 && g.to > c0 {
-                scratch.rows.push((i, g.score.p + 1));
-            }
-        }
+        scratch
+            .rows
+            .extend(covering().map(|i| (i, genes[i].score.p + 1)));
         let (weight_rows, q_rows) = scratch.rows.split_at(split);
         // Short edge tiles repeat their last column: the same entries, discarded. Both kinds
-        // of rows pass over the tile while it is in L1.
+        // of rows pass over the tile while it is in cache.
         let cols: [&[f64]; NR] = std::array::from_fn(|c| {
             let c = (c0 + c).min(c1 - 1);
             &block[c * m..(c + 1) * m]

@@ -2,7 +2,8 @@
 //! `cargo test --release -p genomicsemrs-core stacked_rate -- --ignored --nocapture` (one
 //! block reused, data in cache), `stacked_map_rate` (the map's shape: a cold cache of 8,192
 //! variants, ~7 overlapping windows of 3,000 variants, blocks on 2 threads; knobs
-//! `STACKED_THREADS`, `STACKED_SPAN`, `STACKED_FULL`) and `tile_rate` (one tile in L1).
+//! `STACKED_THREADS`, `STACKED_SPAN`, `STACKED_FULL`; `STACKED_GENES` for `stacked_rate`),
+//! `tile_rate` (one tile in L1) and `alignment_rate` (`ALIGN_M`, `ALIGN_OFFSET`).
 
 use super::cpu_time::process_cpu_seconds;
 use super::score::{GeneScore, VariantTest};
@@ -28,6 +29,24 @@ fn scores(n: usize) -> Vec<GeneScore> {
         .collect()
 }
 
+/// An environment knob of these timings (`default` when unset or unreadable).
+fn knob(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// GFLOP/s of a kernel loop that did `flop` in `wall` and `cpu` seconds (`check` is printed
+/// so that the loop's result is used).
+fn report_rate(label: &str, flop: f64, wall: f64, cpu: f64, check: f64) {
+    println!(
+        "{label}: {:.1} GFLOP/s per CPU second, {:.1} per wall second ({check})",
+        flop / cpu * 1e-9,
+        flop / wall * 1e-9
+    );
+}
+
 fn report(label: &str, tests: usize, wall: f64, cpu: f64) {
     let flop = tests as f64 * 2.0 * (P + 2) as f64 * M as f64;
     println!(
@@ -41,7 +60,7 @@ fn report(label: &str, tests: usize, wall: f64, cpu: f64) {
 #[test]
 #[ignore]
 fn stacked_rate() {
-    let (k, n) = (128usize, 6usize);
+    let (k, n) = (128usize, knob("STACKED_GENES", 6));
     let block: Vec<f64> = (0..M * k)
         .map(|i| ((i * 7919) % 1000) as f64 / 1000.0)
         .collect();
@@ -68,12 +87,6 @@ fn stacked_rate() {
 #[ignore]
 fn stacked_map_rate() {
     const BLOCK: usize = 128;
-    let knob = |name: &str, default: usize| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
     // STACKED_SPAN 1024 keeps the cache in L3 (cold columns cost the difference).
     let (span, threads) = (knob("STACKED_SPAN", 8192), knob("STACKED_THREADS", 2));
     // STACKED_FULL=1: every gene covers the whole span (no window edges).
@@ -162,11 +175,12 @@ fn tile_rate() {
         sum += tile[r % MR][r % NR];
     }
     let (wall, cpu) = (clock.elapsed().as_secs_f64(), process_cpu_seconds() - cpu);
-    let flop = (reps * MR * NR * n * 2) as f64;
-    println!(
-        "tile in L1: {:.1} GFLOP/s per CPU second, {:.1} per wall second ({sum})",
-        flop / cpu * 1e-9,
-        flop / wall * 1e-9
+    report_rate(
+        "tile in L1",
+        (reps * MR * NR * n * 2) as f64,
+        wall,
+        cpu,
+        sum,
     );
 }
 
@@ -177,17 +191,7 @@ fn tile_rate() {
 #[ignore]
 fn alignment_rate() {
     use super::dot::{dot_tile, MR_WIDE, NR};
-    let knob = |name: &str, default: usize| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let ma = knob("ALIGN_M", 1616);
-    let offset: usize = std::env::var("ALIGN_OFFSET")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let (ma, offset) = (knob("ALIGN_M", 1616), knob("ALIGN_OFFSET", 0));
     let (rows, cols) = (48usize, 128usize);
     let mut buf = vec![0.0f64; (rows + cols) * ma + 64];
     let start = (8 - (buf.as_ptr() as usize / 8) % 8) % 8 + offset;
@@ -211,9 +215,5 @@ fn alignment_rate() {
     }
     let (wall, cpu) = (clock.elapsed().as_secs_f64(), process_cpu_seconds() - cpu);
     let flop = (reps * rows * cols * ma * 2) as f64;
-    println!(
-        "offset {offset}: {:.1} GFLOP/s per CPU second, {:.1} per wall second ({sum})",
-        flop / cpu * 1e-9,
-        flop / wall * 1e-9
-    );
+    report_rate(&format!("offset {offset}"), flop, wall, cpu, sum);
 }
